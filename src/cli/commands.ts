@@ -1,0 +1,9 @@
+import type { Command } from './command.js';
+
+/** Every subcommand: name, one-line summary, and how to load it. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  version: {
+    summary: 'print the version',
+    load: async () => (await import('./commands/version.js')).default,
+  },
+};

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The one place Ferry starts git. Arguments are always an array handed to the
+ * process directly: no shell ever sees a value that came from a user.
+ */
+
+export interface GitRunOptions {
+  /** Bytes written to git's standard input, then closed. */
+  input?: string | Buffer;
+  /** Milliseconds before git is killed; default 120 s. */
+  timeoutMs?: number;
+  /** Extra environment (author/committer identity, index file, ...). */
+  env?: Record<string, string>;
+  /** Exit codes that are answers rather than failures (merge-tree exits 1 on conflict). */
+  okExitCodes?: readonly number[];
+  signal?: AbortSignal;
+}
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+/** git ran and failed; carries what git said so a caller can show it. */
+export class GitError extends Error {
+  override name = 'GitError';
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number | null,
+    readonly stderr: string,
+    readonly cwd: string,
+    message?: string,
+  ) {
+    super(message ?? `git ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${firstLine(stderr)}`);
+  }
+}
+
+export class GitTimeoutError extends GitError {
+  override name = 'GitTimeoutError';
+}
+
+/** git is not installed or could not be started at all. */
+export class GitSpawnError extends GitError {
+  override name = 'GitSpawnError';
+}
+
+function firstLine(s: string): string {
+  const line = s
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
+  return line ?? '(no message)';
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Environment for every git process: stable output, never an interactive prompt. */
+export function gitEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LC_ALL: 'C',
+    LANG: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    GIT_EDITOR: 'true',
+    ...extra,
+  };
+}
+
+export function git(cwd: string, args: readonly string[], opts: GitRunOptions = {}): Promise<GitResult> {
+  const ok = opts.okExitCodes ?? [0];
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args as string[], {
+      cwd,
+      env: gitEnv(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: opts.signal,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new GitSpawnError(args, null, String(e.message), cwd, `could not run git: ${e.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (timedOut) {
+        reject(
+          new GitTimeoutError(args, code, stderr, cwd, `git ${args[0]} timed out after ${timeoutMs} ms`),
+        );
+        return;
+      }
+      const exit = code ?? -1;
+      if (!ok.includes(exit)) {
+        reject(new GitError(args, exit, stderr, cwd));
+        return;
+      }
+      resolve({ stdout: Buffer.concat(out), stderr, code: exit });
+    });
+    // A git that exits before reading all input (e.g. on a bad argument) closes the pipe.
+    child.stdin.on('error', () => {});
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+
+/** Runs git and returns its standard output as text, without the final newline. */
+export async function gitText(cwd: string, args: readonly string[], opts?: GitRunOptions): Promise<string> {
+  const r = await git(cwd, args, opts);
+  return r.stdout.toString('utf8').replace(/\n$/, '');
+}
