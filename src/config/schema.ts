@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { repositories } from './repositories.js';
+import { streams } from './streams.js';
+
+/**
+ * The whole `ferry.yaml`. Each section is defined in its own file; this file only puts
+ * them together. Unknown keys are errors, so a typo is reported rather than ignored.
+ */
+export const ferryConfig = z
+  .object({
+    version: z.literal(1).default(1),
+    repositories,
+    streams,
+  })
+  .strict();
+
+export type FerryConfig = z.infer<typeof ferryConfig>;
