@@ -50,25 +50,30 @@ export function parseCommitObject(oid: string, raw: string): Commit {
   return { oid, tree, parents, author, committer, message };
 }
 
-/** Reads the given commits with one `cat-file --batch` process, in the order given. */
+/** Reads the given commits through the repository's `cat-file --batch`, in the order given. */
 export async function readCommits(repo: Repo, oids: readonly string[]): Promise<Commit[]> {
-  if (oids.length === 0) return [];
-  const unique = [...new Set(oids)];
-  const out = (await repo.run(['cat-file', '--batch'], { input: `${unique.join('\n')}\n` })).stdout;
-  const byOid = new Map<string, Commit>();
-  let pos = 0;
-  for (const oid of unique) {
-    const nl = out.indexOf(10, pos);
-    const header = out.subarray(pos, nl).toString('utf8');
-    const m = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(header);
-    if (!m) throw new Error(`cat-file: ${oid} is not readable (${header})`);
-    const size = Number(m[3]);
-    const body = out.subarray(nl + 1, nl + 1 + size).toString('utf8');
-    pos = nl + 1 + size + 1;
-    if (m[2] !== 'commit') throw new Error(`cat-file: ${oid} is a ${m[2]}, not a commit`);
-    byOid.set(oid, parseCommitObject(m[1]!, body));
-  }
-  return oids.map((o) => byOid.get(o)!);
+  return Promise.all(
+    oids.map(async (oid) => {
+      const o = await repo.objects.read(oid);
+      if (!o) throw new Error(`commit ${oid} is not in ${repo.dir}`);
+      if (o.type !== 'commit') throw new Error(`${oid} is a ${o.type}, not a commit`);
+      return parseCommitObject(o.oid, o.content.toString('utf8'));
+    }),
+  );
+}
+
+/**
+ * Commit ids `git rev-list <args>` selects (revisions may also come through stdin).
+ */
+export async function listCommits(
+  repo: Repo,
+  args: readonly string[],
+  opts: { stdinRevs?: readonly string[] } = {},
+): Promise<string[]> {
+  const out = opts.stdinRevs
+    ? await repo.run(['rev-list', ...args, '--stdin', '--'], { input: `${opts.stdinRevs.join('\n')}\n` })
+    : await repo.run(['rev-list', ...args, '--']);
+  return out.stdout.toString('utf8').split('\n').filter(Boolean);
 }
 
 const LOG_FIELDS = ['%H', '%T', '%P', '%an', '%ae', '%ad', '%cn', '%ce', '%cd', '%B'];
@@ -77,15 +82,16 @@ const LOG_FIELDS = ['%H', '%T', '%P', '%an', '%ae', '%ad', '%cn', '%ce', '%cd', 
  * Reads the commits `git log <args>` selects, with one process. `args` are revision and
  * limiting arguments that the caller has already validated (full ids, verified refs).
  */
-export async function logCommits(repo: Repo, args: readonly string[]): Promise<Commit[]> {
-  const out = await repo.run([
-    'log',
-    '-z',
-    '--date=raw',
-    `--format=${LOG_FIELDS.join('%x00')}`,
-    ...args,
-    '--',
-  ]);
+export async function logCommits(
+  repo: Repo,
+  args: readonly string[],
+  opts: { stdinRevs?: readonly string[] } = {},
+): Promise<Commit[]> {
+  const base = ['log', '-z', '--date=raw', `--format=${LOG_FIELDS.join('%x00')}`, ...args];
+  // Many revisions go through stdin (`--stdin`), one per line, rather than the command line.
+  const out = opts.stdinRevs
+    ? await repo.run([...base, '--stdin', '--'], { input: `${opts.stdinRevs.join('\n')}\n` })
+    : await repo.run([...base, '--']);
   const text = out.stdout.toString('utf8');
   if (text.length === 0) return [];
   const parts = text.split('\0');

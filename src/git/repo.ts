@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AmbiguousRevisionError, BadRefNameError, BadRevisionError, NotARepositoryError } from './errors.js';
+import { ObjectReader } from './object-store.js';
 import { GitError, type GitResult, type GitRunOptions, git, gitText } from './run.js';
-import { assertPlainValue, assertRevisionSyntax } from './validate.js';
+import { assertPlainValue, assertRevisionSyntax, HEX_ABBREV } from './validate.js';
 
 /**
  * A repository Ferry works on: a normal clone or a bare mirror. Every value that a user
@@ -10,13 +11,31 @@ import { assertPlainValue, assertRevisionSyntax } from './validate.js';
  * commit id once, so nothing later works on a name that could change under it.
  */
 export class Repo {
+  private reader: ObjectReader | null = null;
+
   private constructor(
     /** Where git runs (the work tree's top, or the bare repository itself). */
     readonly dir: string,
     /** Absolute path of the git directory (`.git`, or the bare repository). */
     readonly gitDir: string,
     readonly bare: boolean,
+    /** Where objects are written (honours GIT_OBJECT_DIRECTORY and linked work trees). */
+    readonly objectsDir: string,
+    /** `sha1` or `sha256`. */
+    readonly objectFormat: string,
   ) {}
+
+  /** The repository's long-lived object reader (one `cat-file --batch`). */
+  get objects(): ObjectReader {
+    this.reader ??= new ObjectReader(this.dir);
+    return this.reader;
+  }
+
+  /** Ends the object reader; the repository stays usable (a new one starts on demand). */
+  close(): void {
+    this.reader?.close();
+    this.reader = null;
+  }
 
   static async open(dir: string): Promise<Repo> {
     const abs = path.resolve(dir);
@@ -25,9 +44,18 @@ export class Repo {
       throw new NotARepositoryError(dir, `repository '${dir}' does not exist or is not a directory`);
     let out: string;
     try {
-      out = await gitText(abs, ['rev-parse', '--absolute-git-dir', '--is-bare-repository'], {
-        timeoutMs: 10_000,
-      });
+      out = await gitText(
+        abs,
+        [
+          'rev-parse',
+          '--absolute-git-dir',
+          '--is-bare-repository',
+          '--git-path',
+          'objects',
+          '--show-object-format',
+        ],
+        { timeoutMs: 10_000 },
+      );
     } catch (e) {
       if (e instanceof GitError)
         throw new NotARepositoryError(
@@ -36,11 +64,11 @@ export class Repo {
         );
       throw e;
     }
-    const [gitDir = '', bareFlag] = out.split('\n');
+    const [gitDir = '', bareFlag, objects = 'objects', format = 'sha1'] = out.split('\n');
     const bare = bareFlag === 'true';
     let top = gitDir;
     if (!bare) top = await gitText(abs, ['rev-parse', '--show-toplevel']).catch(() => abs);
-    return new Repo(top || abs, gitDir, bare);
+    return new Repo(top || abs, gitDir, bare, path.resolve(abs, objects), format.trim() || 'sha1');
   }
 
   run(args: readonly string[], opts?: GitRunOptions): Promise<GitResult> {
@@ -56,22 +84,28 @@ export class Repo {
    * revision that is unknown, ambiguous or not a commit, naming it.
    */
   async resolveCommits(revs: readonly string[], what = 'revision'): Promise<string[]> {
-    if (revs.length === 0) return [];
     for (const r of revs) assertRevisionSyntax(r, what);
-    const input = `${revs.map((r) => `${r}^{commit}`).join('\n')}\n`;
-    const out = (await this.run(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input })).stdout
-      .toString('utf8')
-      .split('\n');
+    const found = await Promise.all(
+      revs.map(async (r) => {
+        const o = await this.objects.lookup(`${r}^{commit}`);
+        // `<abbrev>^{commit}` reads as missing when the abbreviation is ambiguous: ask again plainly.
+        if ('absent' in o && HEX_ABBREV.test(r)) {
+          const plain = await this.objects.lookup(r);
+          if ('absent' in plain && plain.absent === 'ambiguous') return plain;
+        }
+        return o;
+      }),
+    );
     return revs.map((rev, i) => {
-      const line = out[i] ?? '';
-      if (line.endsWith(' ambiguous'))
+      const o = found[i]!;
+      if ('absent' in o && o.absent === 'ambiguous')
         throw new AmbiguousRevisionError(
           rev,
           `${what} '${rev}' is ambiguous in ${this.dir}; give more hex digits`,
         );
-      const m = /^([0-9a-f]{40}) commit$/.exec(line);
-      if (!m) throw new BadRevisionError(rev, `${what} '${rev}' is not a commit in ${this.dir}`);
-      return m[1]!;
+      if ('absent' in o || o.type !== 'commit')
+        throw new BadRevisionError(rev, `${what} '${rev}' is not a commit in ${this.dir}`);
+      return o.oid;
     });
   }
 
@@ -135,6 +169,22 @@ export class Repo {
   async headRef(): Promise<string | null> {
     const r = await this.run(['symbolic-ref', '--quiet', 'HEAD'], { okExitCodes: [0, 1] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
+  }
+
+  /**
+   * The branch fixes land on: what `origin/HEAD` points at, else `main`, else `master`
+   * (local or on origin). Null when none of these exists.
+   */
+  async defaultBranch(): Promise<string | null> {
+    const r = await this.run(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], {
+      okExitCodes: [0, 1, 128],
+    });
+    if (r.code === 0) return r.stdout.toString('utf8').trim();
+    for (const name of ['main', 'master']) {
+      const ref = await this.findBranch(name);
+      if (ref) return ref;
+    }
+    return null;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {

@@ -121,3 +121,78 @@ export async function gitText(cwd: string, args: readonly string[], opts?: GitRu
   const r = await git(cwd, args, opts);
   return r.stdout.toString('utf8').replace(/\n$/, '');
 }
+
+/**
+ * Runs `git <first> | git <second>` without a shell: the first process's output streams
+ * into the second. Both must succeed; the second's output is returned.
+ */
+export function gitPipe(
+  cwd: string,
+  first: readonly string[],
+  second: readonly string[],
+  opts: { input?: string | Buffer; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<GitResult> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const env = gitEnv(opts.env);
+    const a = spawn('git', first as string[], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const b = spawn('git', second as string[], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const errA: Buffer[] = [];
+    const errB: Buffer[] = [];
+    let codeA: number | null | undefined;
+    let codeB: number | null | undefined;
+    let failed = false;
+    const timer = setTimeout(() => {
+      failed = true;
+      a.kill('SIGKILL');
+      b.kill('SIGKILL');
+      reject(
+        new GitTimeoutError(
+          first,
+          null,
+          '',
+          cwd,
+          `git ${first[0]} | git ${second[0]} timed out after ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs);
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      clearTimeout(timer);
+      a.kill('SIGKILL');
+      b.kill('SIGKILL');
+      reject(e);
+    };
+    a.on('error', (e) =>
+      fail(new GitSpawnError(first, null, e.message, cwd, `could not run git: ${e.message}`)),
+    );
+    b.on('error', (e) =>
+      fail(new GitSpawnError(second, null, e.message, cwd, `could not run git: ${e.message}`)),
+    );
+    a.stdout.pipe(b.stdin);
+    b.stdin.on('error', () => {});
+    a.stdin.on('error', () => {});
+    a.stderr.on('data', (d: Buffer) => errA.push(d));
+    b.stderr.on('data', (d: Buffer) => errB.push(d));
+    b.stdout.on('data', (d: Buffer) => out.push(d));
+    const settle = () => {
+      if (failed || codeA === undefined || codeB === undefined) return;
+      clearTimeout(timer);
+      if (codeA !== 0) return fail(new GitError(first, codeA, Buffer.concat(errA).toString('utf8'), cwd));
+      if (codeB !== 0) return fail(new GitError(second, codeB, Buffer.concat(errB).toString('utf8'), cwd));
+      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(errB).toString('utf8'), code: 0 });
+    };
+    a.on('close', (c) => {
+      codeA = c;
+      settle();
+    });
+    b.on('close', (c) => {
+      codeB = c;
+      settle();
+    });
+    if (opts.input !== undefined) a.stdin.end(opts.input);
+    else a.stdin.end();
+  });
+}

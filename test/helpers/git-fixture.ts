@@ -57,7 +57,10 @@ export class FixtureRepo {
 
   /** Writes `files`, stages everything and commits; returns the new commit id. */
   commit(message: string, files: Record<string, string> = {}, opts: CommitOptions = {}): string {
-    for (const [from, to] of opts.rename ?? []) this.git(['mv', from, to]);
+    for (const [from, to] of opts.rename ?? []) {
+      mkdirSync(path.dirname(path.join(this.dir, to)), { recursive: true });
+      this.git(['mv', from, to]);
+    }
     for (const f of opts.remove ?? []) this.git(['rm', '-q', '--', f]);
     for (const [f, c] of Object.entries(files)) this.write(f, c);
     this.git(['add', '-A']);
