@@ -58,9 +58,9 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
         strict: true,
       });
     } catch (e) {
-      throw new UsageError(
-        `${(e as Error).message.replace(/\. To specify.*$/s, '')}; see 'ferry ${name} --help'`,
-      );
+      // node's parseArgs explains over several lines; one line is enough here.
+      const first = (e as Error).message.split('\n')[0]!.replace(/\.$/, '');
+      throw new UsageError(`${first}; see 'ferry ${name} --help'`);
     }
     return await command.run(parsed as Parameters<typeof command.run>[0], io);
   } catch (e) {

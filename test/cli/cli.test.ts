@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli } from '../src/cli/run.js';
-import { captureIO } from './helpers/io.js';
+import { runCli } from '../../src/cli/run.js';
+import { captureIO } from '../helpers/io.js';
 
 test('ferry with an unknown command exits 2 and names it', async () => {
   const io = captureIO();
