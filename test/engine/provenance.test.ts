@@ -50,7 +50,7 @@ describe('backport messages', () => {
         origin: fix,
         signoff: { name: 'Cy Committer', email: 'cy@example.org' },
       });
-      assert.equal(ours, repo.git(['cat-file', 'commit', human]).split('\n\n').slice(1).join('\n\n') + '\n');
+      assert.equal(ours, `${repo.git(['cat-file', 'commit', human]).split('\n\n').slice(1).join('\n\n')}\n`);
     });
   }
 
