@@ -135,6 +135,7 @@ async function ferryPick(
       targets: [c.parent],
       dryRun: true,
       checkPresent: false,
+      findPrerequisites: false,
       fallback: smart,
       sources,
       committer: { name: 'Bench', email: 'bench@example.org' },

@@ -36,6 +36,8 @@ export interface PickOptions {
   branchName?: string;
   /** Second chances for layout-only conflicts (see apply-commit.ts); default on. */
   fallback?: boolean;
+  /** Look for likely prerequisites of a conflict (a few git processes per conflict); default on. */
+  findPrerequisites?: boolean;
   /** Ask the ladder first and report commits already there as present; default on. */
   checkPresent?: boolean;
   /** Per commit (as given), other commits carrying the same change, tried first as sources. */
@@ -309,7 +311,7 @@ async function pickTarget(
         base: outcome.parent,
       });
       result.conflicts = publicConflicts(details);
-      if (outcome.parent) {
+      if (outcome.parent && (opts.findPrerequisites ?? true)) {
         result.prerequisites = await findPrerequisites({
           repo,
           commit: source.oid,
