@@ -133,6 +133,8 @@ export type Decision = 'allow' | 'allow-with-note' | 'refuse';
 
 export interface Verdict {
   decision: Decision;
+  /** The day judged on (YYYY-MM-DD, UTC): phases depend on it. */
+  date: string;
   target: {
     stream: string;
     branch: string;

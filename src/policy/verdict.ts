@@ -6,6 +6,7 @@ import { DETECTORS } from './forbidden/index.js';
 import { isoDay, phaseRule, streamLife } from './lifecycle.js';
 import { type NewerStream, newerFirstRule } from './newer-first.js';
 import type { ResolvedPolicy } from './settings.js';
+import { findStream, newerStreams } from './streams.js';
 import type {
   ChangeFacts,
   ClassifiedCommit,
@@ -40,20 +41,12 @@ export interface PolicyRequest {
  * any rule asks a reviewer to look; allowed otherwise.
  */
 export function evaluate(request: PolicyRequest, policy: ResolvedPolicy): Verdict {
-  const index = request.streams.findIndex((s) => s.name === request.target || s.branch === request.target);
-  if (index === -1)
-    throw new PolicyInputError(
-      request.target,
-      `stream '${request.target}' is not configured; known streams: ${request.streams.map((s) => s.name).join(', ') || '(none)'}`,
-    );
+  const index = findStream(request.streams, request.target);
   if (request.changes.length === 0) throw new PolicyInputError('', 'no commits to judge');
   const target = request.streams[index]!;
   const now = isoDay(request.now);
   const life = streamLife(target, policy, now);
-  const newer: NewerStream[] = [
-    ...(request.upstream ? [request.upstream] : []),
-    ...request.streams.slice(0, index).map((s) => ({ name: s.name, branch: s.branch })),
-  ];
+  const newer = newerStreams(request.streams, index, request.upstream);
 
   const rules: RuleOutcome[] = [
     life.open
@@ -91,6 +84,7 @@ export function evaluate(request: PolicyRequest, policy: ResolvedPolicy): Verdic
   const notes = rules.filter((r) => r.outcome === 'note').map((r) => r.reason);
   return {
     decision,
+    date: now,
     target: {
       stream: target.name,
       branch: target.branch,
