@@ -15,27 +15,16 @@ import { evaluate } from '../policy/verdict.js';
  * newer stream) and returns the policy's verdict. The policy itself reads nothing.
  */
 
-/** Finds whether commits are on branches: the engine's `status` has exactly this shape. */
+/**
+ * Finds whether commits are on branches: the engine's `status` (the equivalence ladder) has
+ * this shape. `from` is where the commits come from (upstream's main branch).
+ */
 export type PresenceLookup = (opts: {
   repo: Repo;
   commits: string[];
   branches: string[];
+  from?: string;
 }) => Promise<StatusReport>;
-
-let presenceLookup: PresenceLookup | null = null;
-
-/**
- * Replaces where `ferry check` learns presence. The engine's `status` (src/engine/) is the
- * default once it is in the tree; until then a caller (a test, an embedding) sets one here.
- */
-export function setPresenceLookup(lookup: PresenceLookup | null): void {
-  presenceLookup = lookup;
-}
-
-export async function defaultPresenceLookup(): Promise<PresenceLookup> {
-  if (presenceLookup) return presenceLookup;
-  throw new Error('no presence lookup: the engine (src/engine/status.ts) is not in this build');
-}
 
 export interface CheckOptions {
   repo: Repo;
@@ -46,6 +35,7 @@ export interface CheckOptions {
   to: string;
   /** The day the policy judges on. */
   now: Date | string;
+  /** The engine's `status` in the CLI and the service; injectable for tests. */
   presence: PresenceLookup;
   /** Streams (by name) on which the commits are in review (from the store, later). */
   inReview?: { commit?: string; stream: string }[];
@@ -92,7 +82,12 @@ export async function checkCommits(opts: CheckOptions): Promise<Verdict> {
         );
       branches.push(s.branch);
     }
-    const report = await opts.presence({ repo, commits: [...new Set(oids)], branches });
+    const report = await opts.presence({
+      repo,
+      commits: [...new Set(oids)],
+      branches,
+      ...(mainBranch ? { from: mainBranch } : {}),
+    });
     for (const e of report.entries) {
       const stream = newer.find((s) => s.branch === e.branch);
       if (stream)

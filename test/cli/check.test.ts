@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { runCli } from '../../src/cli/run.js';
-import { setPresenceLookup } from '../../src/workflows/check.js';
 import { tempDir } from '../helpers/git-fixture.js';
 import { captureIO } from '../helpers/io.js';
-import { ancestryAndProvenance } from '../helpers/presence.js';
 
 /**
  * `ferry check` end to end, through runCli, on the sample repository that
@@ -23,9 +21,7 @@ let repo = '';
 before(() => {
   repo = path.join(tempDir('ferry-check-'), 'acme');
   execFileSync('bash', [path.join(ROOT, 'examples/check/build-sample-repo.sh'), repo], { stdio: 'pipe' });
-  setPresenceLookup(ancestryAndProvenance);
 });
-after(() => setPresenceLookup(null));
 
 async function check(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIO(ROOT);

@@ -63,10 +63,11 @@ const command: Command = {
     const configFile = path.resolve(io.cwd, stringOpt(args.values.config) ?? 'ferry.yaml');
     const repoDir = path.resolve(io.cwd, stringOpt(args.values.repo) ?? '.');
 
-    const [{ loadConfigFile }, { Repo }, { checkCommits, defaultPresenceLookup }] = await Promise.all([
+    const [{ loadConfigFile }, { Repo }, { checkCommits }, { status }] = await Promise.all([
       import('../../config/load-file.js'),
       import('../../git/repo.js'),
       import('../../workflows/check.js'),
+      import('../../engine/status.js'),
     ]);
     const config = await loadConfigFile(configFile);
     const repo = await Repo.open(repoDir);
@@ -82,7 +83,7 @@ const command: Command = {
       commits: args.positionals,
       to,
       now: date ?? new Date(),
-      presence: await defaultPresenceLookup(),
+      presence: status,
       inReview: stringList(args.values['in-review']).map((stream) => ({ stream })),
       tracker,
     });
