@@ -30,6 +30,8 @@ export function isoDay(now: Date | string): string {
       throw new PolicyInputError(now, `date '${now}' is not a date; expected YYYY-MM-DD`);
     return now.slice(0, 10);
   }
+  if (Number.isNaN(now.getTime()))
+    throw new PolicyInputError(String(now), 'the date to judge on is not a valid date');
   return now.toISOString().slice(0, 10);
 }
 

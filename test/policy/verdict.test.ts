@@ -190,4 +190,5 @@ test('bad input: an unknown stream, no commits, a bad date', () => {
   );
   assert.throws(() => evaluate(request({ changes: [] }), osPolicy()), /no commits to judge/);
   assert.throws(() => evaluate(request({ now: 'yesterday' }), osPolicy()), /date 'yesterday' is not a date/);
+  assert.throws(() => evaluate(request({ now: new Date('nope') }), osPolicy()), PolicyInputError);
 });
