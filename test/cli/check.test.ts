@@ -77,6 +77,11 @@ test('the four examples in docs/policy.md print exactly what the docs show', asy
   ]);
 });
 
+test('docs/policy.md shows the sample configuration as it is', () => {
+  const doc = readFileSync(path.join(ROOT, 'docs/policy.md'), 'utf8');
+  assert.ok(doc.includes(`\`\`\`yaml\n${readFileSync(path.join(ROOT, CONFIG), 'utf8')}\`\`\``));
+});
+
 test('--json prints the verdict object', async () => {
   const r = await check(['resize-shrink-fix', '--to', '2025.1', ...common(), '--json']);
   assert.equal(r.code, 1);
