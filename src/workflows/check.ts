@@ -1,4 +1,5 @@
 import type { FerryConfig } from '../config/schema.js';
+import { provenanceRefs } from '../engine/provenance.js';
 import type { StatusReport } from '../engine/types.js';
 import { readChanges } from '../git/changes.js';
 import { readCommits } from '../git/commits.js';
@@ -42,6 +43,24 @@ export interface CheckOptions {
   tracker?: TrackerFacts;
 }
 
+/** The commits each backport names as its origin (provenance lines), those this repository has. */
+async function originalsOf(repo: Repo, facts: readonly ChangeFacts[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const f of facts) {
+    const found: string[] = [];
+    for (const ref of provenanceRefs(f.message)) {
+      try {
+        const oid = await repo.resolveCommit(ref.hash, 'cited commit');
+        if (oid !== f.commit && !found.includes(oid)) found.push(oid);
+      } catch (e) {
+        if (!(e instanceof BadInputError)) throw e;
+      }
+    }
+    out.set(f.commit, found);
+  }
+  return out;
+}
+
 export async function checkCommits(opts: CheckOptions): Promise<Verdict> {
   const { repo, config } = opts;
   const policy = resolvePolicy(config.policy);
@@ -82,16 +101,31 @@ export async function checkCommits(opts: CheckOptions): Promise<Verdict> {
         );
       branches.push(s.branch);
     }
+    // A commit that is itself a backport (a newer stream's, or a y-stream MR's) carries the
+    // same change as the commit it names: ask about both, and count either.
+    const originals = await originalsOf(repo, facts);
+    const asked = [...new Set([...oids, ...[...originals.values()].flat()])];
     const report = await opts.presence({
       repo,
-      commits: [...new Set(oids)],
+      commits: asked,
       branches,
       ...(mainBranch ? { from: mainBranch } : {}),
     });
-    for (const e of report.entries) {
-      const stream = newer.find((s) => s.branch === e.branch);
-      if (stream)
-        presence.push({ commit: e.commit, stream: stream.name, state: e.state, via: e.via, weak: e.weak });
+    for (const oid of new Set(oids)) {
+      for (const stream of newer) {
+        const onBranch = report.entries.filter((e) => e.branch === stream.branch && e.state === 'present');
+        const candidates = [
+          ...onBranch.filter((e) => e.commit === oid),
+          ...onBranch.filter((e) => originals.get(oid)?.includes(e.commit)),
+        ];
+        const hit = candidates.find((e) => !e.weak) ?? candidates[0];
+        if (!hit) continue;
+        const via =
+          hit.commit === oid
+            ? hit.via
+            : `${hit.via}, as ${hit.commit.slice(0, 12)} which this commit was picked from`;
+        presence.push({ commit: oid, stream: stream.name, state: 'present', via, weak: hit.weak });
+      }
     }
   }
   for (const r of opts.inReview ?? [])

@@ -117,3 +117,42 @@ test('with newer-branch-first turned off, presence is not looked up at all', asy
   });
   assert.equal(v.decision, 'allow');
 });
+
+test('a backport is also asked about as the commit it names; a strong answer for it beats a weak one', async () => {
+  const { fx, fix, config } = fixture();
+  fx.checkout('stable/b');
+  const backport = fx.cherryPick(fix);
+  const asked: string[][] = [];
+  const lookup: PresenceLookup = async ({ commits }) => {
+    asked.push(commits);
+    return {
+      commits: [],
+      branches: [],
+      entries: [
+        { commit: backport, branch: 'main', state: 'present', via: 'subject-author', match: fix, weak: true },
+        { commit: fix, branch: 'main', state: 'present', via: 'ancestor', match: fix, weak: false },
+        {
+          commit: backport,
+          branch: 'stable/b',
+          state: 'present',
+          via: 'ancestor',
+          match: backport,
+          weak: false,
+        },
+      ],
+    };
+  };
+  const v = await checkCommits({
+    repo: await Repo.open(fx.dir),
+    config,
+    commits: [backport],
+    to: 'a',
+    now: '2026-02-01',
+    presence: lookup,
+  });
+  assert.deepEqual(asked, [[backport, fix]]);
+  assert.equal(
+    v.rules.find((r) => r.rule === 'newer-first')!.reason,
+    `present on every newer stream: main (ancestor, as ${fix.slice(0, 12)} which this commit was picked from), b (ancestor)`,
+  );
+});
