@@ -1,5 +1,5 @@
 /**
- * Ferry's library API: `import { pick, status, deps } from 'ferry'`. The `ferry` command is a
+ * Ferry's library API: `import { pick, status, deps, evaluate } from 'ferry'`. The `ferry` command is a
  * thin layer over these functions.
  */
 export * from './engine/index.js';
@@ -12,3 +12,5 @@ export {
 } from './git/errors.js';
 export { Repo } from './git/repo.js';
 export { GitError } from './git/run.js';
+export * from './policy/index.js';
+export { type CheckOptions, checkCommits, type PresenceLookup } from './workflows/check.js';

@@ -14,6 +14,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'prerequisites and follow-up fixes of a backport',
     load: async () => (await import('./commands/deps.js')).default,
   },
+  check: {
+    summary: 'may these commits go to that stream? (stable-branch policy)',
+    load: async () => (await import('./commands/check.js')).default,
+  },
   version: {
     summary: 'print the version',
     load: async () => (await import('./commands/version.js')).default,

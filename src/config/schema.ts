@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policy } from './policy.js';
 import { repositories } from './repositories.js';
 import { streams } from './streams.js';
 
@@ -11,6 +12,7 @@ export const ferryConfig = z
     version: z.literal(1).default(1),
     repositories,
     streams,
+    policy,
   })
   .strict();
 
