@@ -51,8 +51,8 @@ export interface BranchIndex {
   reachable: Set<string>;
   /** The branch's own commits (not on the source), newest first, reverted ones left out. */
   own: Commit[];
-  /** Provenance hash (as written, 7–40 hex) → own commits naming it. */
-  byProvenance: Map<string, Commit[]>;
+  /** First 7 digits of a provenance hash → the hashes as written and the own commits naming them. */
+  byProvenance: Map<string, { hash: string; commit: Commit }[]>;
   bySubjectAuthor: Map<string, Commit>;
   /** Filled lazily: own commit → the set of paths it changes, as one key. */
   pathKeys?: Map<string, string>;
@@ -91,13 +91,14 @@ export async function indexBranch(
   for (const c of own) for (const m of c.message.matchAll(REVERT_RE)) reverted.add(m[1]!);
   const live = own.filter((c) => !reverted.has(c.oid) && !/^Revert "/.test(c.message));
 
-  const byProvenance = new Map<string, Commit[]>();
+  const byProvenance = new Map<string, { hash: string; commit: Commit }[]>();
   const bySubjectAuthor = new Map<string, Commit>();
   for (const c of live) {
     for (const ref of provenanceRefs(c.message)) {
-      const list = byProvenance.get(ref.hash) ?? [];
-      list.push(c);
-      byProvenance.set(ref.hash, list);
+      const key = ref.hash.slice(0, 7);
+      const list = byProvenance.get(key) ?? [];
+      list.push({ hash: ref.hash, commit: c });
+      byProvenance.set(key, list);
     }
     const key = subjectAuthorKey(c);
     if (!bySubjectAuthor.has(key)) bySubjectAuthor.set(key, c);
@@ -105,12 +106,13 @@ export async function indexBranch(
   return { tip, reachable, own: live, byProvenance, bySubjectAuthor };
 }
 
-function findByProvenance(index: BranchIndex, commit: string): Commit | null {
-  // Provenance lines may abbreviate: look the hash up at every length it could be written.
-  for (let len = 40; len >= 7; len--) {
-    const hit = index.byProvenance.get(commit.slice(0, len));
-    if (hit?.length) return hit[0]!;
-  }
+/**
+ * An own commit whose provenance names `hash`. Either side may be abbreviated (7–40
+ * digits): they match when one is a prefix of the other.
+ */
+function findByProvenance(index: BranchIndex, hash: string): Commit | null {
+  for (const e of index.byProvenance.get(hash.slice(0, 7)) ?? [])
+    if (e.hash.startsWith(hash) || hash.startsWith(e.hash)) return e.commit;
   return null;
 }
 
@@ -143,7 +145,13 @@ export async function presenceOn(input: LadderInput): Promise<Presence[]> {
   for (const c of commits) {
     if (index.reachable.has(c.oid)) found(c, 'ancestor', c.oid);
     else {
-      const p = findByProvenance(index, c.oid);
+      // The commit itself named on the branch; or, when the commit is a backport, the
+      // commit it came from named there (both carry the same change).
+      const p =
+        findByProvenance(index, c.oid) ??
+        provenanceRefs(c.message)
+          .map((r) => findByProvenance(index, r.hash))
+          .find((x) => x !== null);
       if (p) found(c, 'provenance', p.oid);
       else open.push(c);
     }

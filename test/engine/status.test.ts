@@ -143,3 +143,21 @@ describe('status: the equivalence ladder', () => {
     );
   });
 });
+
+test('status: a backport asked about is present where the commit it came from is named', async () => {
+  const repo = createRepo();
+  repo.commit('base', { 'a.txt': '1\n2\n3\n' });
+  repo.git(['branch', 'stable/1']);
+  repo.git(['branch', 'stable/2']);
+  const fix = repo.commit('Fix', { 'a.txt': '1\ntwo\n3\n' });
+  repo.checkout('stable/2');
+  const onTwo = repo.cherryPick(fix);
+  repo.checkout('stable/1');
+  const onOne = repo.cherryPick(fix);
+  repo.checkout('main');
+  const r = await status({ repo: repo.dir, commits: [onTwo], branches: ['stable/1'] });
+  assert.deepEqual(
+    r.entries.map((e) => [e.state, e.via, e.match]),
+    [['present', 'provenance', onOne]],
+  );
+});
