@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { forges } from './forges.js';
 import { repositories } from './repositories.js';
 import { streams } from './streams.js';
+import { trackers } from './trackers.js';
 
 /**
  * The whole `ferry.yaml`. Each section is defined in its own file; this file only puts
@@ -11,6 +13,8 @@ export const ferryConfig = z
     version: z.literal(1).default(1),
     repositories,
     streams,
+    trackers,
+    forges,
   })
   .strict();
 
