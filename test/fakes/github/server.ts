@@ -511,7 +511,8 @@ export class GitHubFake extends FakeServer {
       id: [...name].reduce((a, c) => a * 31 + c.charCodeAt(0), 11) % 1_000_000,
       url: `https://api.github.com/repos/o/r/labels/${encodeURIComponent(name)}`,
       default: false,
-      description: null,
+      // pull-request-simple declares a label's description as a non-null string.
+      description: `The ${name} label`,
     });
   }
 
