@@ -231,7 +231,8 @@ export class GitLabFake extends FakeServer {
       return { status: 201, body: this.renderIssue(project, rec) };
     }
     // Single project issue / Edit an issue: GET|PUT /projects/:id/issues/:issue_iid
-    if ((r = /^\/issues\/(\d+)$/.exec(rest))) {
+    r = /^\/issues\/(\d+)$/.exec(rest);
+    if (r) {
       const issue = this.issue(project, Number(r[1]));
       if (req.method === 'GET') {
         this.params(req, {});
@@ -262,7 +263,8 @@ export class GitLabFake extends FakeServer {
       }
     }
     // Notes on issues: GET|POST /projects/:id/issues/:issue_iid/notes
-    if ((r = /^\/issues\/(\d+)\/notes$/.exec(rest))) {
+    r = /^\/issues\/(\d+)\/notes$/.exec(rest);
+    if (r) {
       const issue = this.issue(project, Number(r[1]));
       if (req.method === 'GET') {
         const q = this.params(req, {
@@ -291,7 +293,8 @@ export class GitLabFake extends FakeServer {
       }
     }
     // List merge requests related to issue: GET /projects/:id/issues/:issue_iid/related_merge_requests
-    if ((r = /^\/issues\/(\d+)\/related_merge_requests$/.exec(rest)) && req.method === 'GET') {
+    r = /^\/issues\/(\d+)\/related_merge_requests$/.exec(rest);
+    if (r && req.method === 'GET') {
       const issue = this.issue(project, Number(r[1]));
       this.params(req, page);
       const ref = new RegExp(`(^|[^\\w/])#${issue.iid}(?!\\d)|${project.path}/-/issues/${issue.iid}(?!\\d)`);
@@ -362,7 +365,8 @@ export class GitLabFake extends FakeServer {
       return { status: 201, body: this.renderMr(target, mr) };
     }
     // Get single MR / Update MR: GET|PUT /projects/:id/merge_requests/:merge_request_iid
-    if ((r = /^\/merge_requests\/(\d+)$/.exec(rest))) {
+    r = /^\/merge_requests\/(\d+)$/.exec(rest);
+    if (r) {
       const mr = this.mr(project, Number(r[1]));
       if (req.method === 'GET') {
         this.params(req, {
@@ -394,7 +398,8 @@ export class GitLabFake extends FakeServer {
       }
     }
     // Merge request-level approvals: GET /projects/:id/merge_requests/:merge_request_iid/approvals
-    if ((r = /^\/merge_requests\/(\d+)\/approvals$/.exec(rest)) && req.method === 'GET') {
+    r = /^\/merge_requests\/(\d+)\/approvals$/.exec(rest);
+    if (r && req.method === 'GET') {
       const mr = this.mr(project, Number(r[1]));
       this.params(req, {});
       return {
@@ -413,7 +418,8 @@ export class GitLabFake extends FakeServer {
       };
     }
     // Create a merge request note: POST /projects/:id/merge_requests/:merge_request_iid/notes
-    if ((r = /^\/merge_requests\/(\d+)\/notes$/.exec(rest)) && req.method === 'POST') {
+    r = /^\/merge_requests\/(\d+)\/notes$/.exec(rest);
+    if (r && req.method === 'POST') {
       const mr = this.mr(project, Number(r[1]));
       const b = this.params(req, { body: 'string!', internal: 'boolean' });
       const note: NoteRec = {
