@@ -53,12 +53,19 @@ export const jiraTracker = z
       .object({
         /** The "Commit Hashes" custom field. */
         commit_hashes: customFieldId,
+        /**
+         * How the commit-hashes field takes a value: `adf` for a multi-line text field (REST v3 takes
+         * rich text as Atlassian Document Format), `plain` for a single-line text field.
+         */
+        commit_hashes_format: z.enum(['adf', 'plain']).default('adf'),
         /** Severity, when the site has such a field; else priority is reported. */
         severity: customFieldId.optional(),
       })
       .strict(),
     /** Issue type for issues Ferry creates (the CVE intake). */
     issue_type: z.string().min(1).default('Bug'),
+    /** The transition that closes an issue; default the first one into a Done status. */
+    close_transition: z.string().min(1).optional(),
     eligible_statuses: z.array(z.string().min(1)).min(1).default(['New', 'Planning']),
     ...common,
   })

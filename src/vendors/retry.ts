@@ -61,7 +61,11 @@ type HeaderBag = Headers | Record<string, string | string[] | number | undefined
 
 function header(headers: HeaderBag, name: string): string | null {
   if (!headers) return null;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  // fetch's Headers, and axios's AxiosHeaders (whose get answers undefined when absent).
+  if (typeof (headers as Headers).get === 'function') {
+    const v = (headers as Headers).get(name);
+    return v === undefined || v === null ? null : String(v);
+  }
   const bag = headers as Record<string, unknown>;
   const key = Object.keys(bag).find((k) => k.toLowerCase() === name);
   if (key === undefined) return null;
