@@ -74,7 +74,6 @@ export class JiraFake extends FakeServer {
   readonly issues = new Map<string, JiraIssueRec>();
   private next = 1;
   private nextId = 10_000;
-  private readonly tokens = new Map<string, { rest: string[] }>();
 
   constructor(readonly opts: JiraFakeOptions) {
     super();
