@@ -143,3 +143,22 @@ export async function withRetry<T>(
     }
   }
 }
+
+/** The policy for an adapter: the default, overridden by its `retry:` settings in ferry.yaml. */
+export function retryPolicyFrom(
+  settings?: { attempts: number; base_delay_ms: number; max_delay_ms: number; max_wait_ms: number },
+  overrides: Partial<RetryPolicy> = {},
+): RetryPolicy {
+  return {
+    ...defaultRetryPolicy,
+    ...(settings
+      ? {
+          attempts: settings.attempts,
+          baseDelayMs: settings.base_delay_ms,
+          maxDelayMs: settings.max_delay_ms,
+          maxWaitMs: settings.max_wait_ms,
+        }
+      : {}),
+    ...overrides,
+  };
+}
