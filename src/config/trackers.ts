@@ -71,6 +71,18 @@ export const jiraTracker = z
   })
   .strict();
 
+/** GitHub and GitLab issues keep Ferry's fields in the body and take `/backport` comments. */
+const markdownIssues = {
+  form: formSections,
+  /** The comment command: `/backport <sha>... [to <stream>]`. */
+  command: z
+    .string()
+    .regex(/^\/[a-z][a-z0-9-]*$/)
+    .default('/backport'),
+  eligible_statuses: z.array(z.string().min(1)).min(1).default(['open']),
+  ...common,
+};
+
 export const githubTracker = z
   .object({
     kind: z.literal('github'),
@@ -88,14 +100,7 @@ export const githubTracker = z
         })
         .strict(),
     ]),
-    form: formSections,
-    /** The comment command: `/backport <sha>... [to <stream>]`. */
-    command: z
-      .string()
-      .regex(/^\/[a-z][a-z0-9-]*$/)
-      .default('/backport'),
-    eligible_statuses: z.array(z.string().min(1)).min(1).default(['open']),
-    ...common,
+    ...markdownIssues,
   })
   .strict();
 
@@ -105,13 +110,7 @@ export const gitlabTracker = z
     url: httpUrl.default('https://gitlab.com'),
     project: gitlabProjectRef,
     auth: z.object({ token_env: envVarName }).strict(),
-    form: formSections,
-    command: z
-      .string()
-      .regex(/^\/[a-z][a-z0-9-]*$/)
-      .default('/backport'),
-    eligible_statuses: z.array(z.string().min(1)).min(1).default(['open']),
-    ...common,
+    ...markdownIssues,
   })
   .strict();
 

@@ -3,14 +3,14 @@ import type { FerryConfig } from '../config/schema.js';
 import { readSecret } from '../config/secret.js';
 import type { Repo } from '../git/repo.js';
 import { GerritClient } from '../vendors/gerrit/client.js';
-import { GitHubClient } from '../vendors/github/client.js';
+import { GitHubClient, githubAuthFromConfig } from '../vendors/github/client.js';
 import { GitLabClient } from '../vendors/gitlab/client.js';
 import { type RetryPolicy, retryPolicyFrom } from '../vendors/retry.js';
 import { GerritForge } from './gerrit/index.js';
 import { PlainGitForge } from './git/index.js';
 import { GitHubForge } from './github/index.js';
 import { GitLabForge } from './gitlab/index.js';
-import type { Forge } from './types.js';
+import { type Forge, ForgeInputError } from './types.js';
 
 /**
  * Makes the forge a `forges.<name>` entry describes. Secrets are read from `env` by the names
@@ -21,17 +21,6 @@ export interface ForgeDeps {
   /** The repository the plain git forge runs `ls-remote` and pushes from (the service's mirror). */
   repo?: () => Promise<Repo>;
   retry?: Partial<RetryPolicy>;
-}
-
-export class ForgeSetupError extends Error {
-  override name = 'ForgeSetupError';
-  readonly exitCode = 2;
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** github.com's API lives on api.github.com; GitHub Enterprise Server's under /api/v3 of its host. */
@@ -49,15 +38,7 @@ export function createForge(
   const where = (field: string) => `forges.${name}.${field}`;
   switch (config.kind) {
     case 'github': {
-      const auth =
-        config.auth.kind === 'token'
-          ? { kind: 'token' as const, token: readSecret(env, config.auth.token_env, where('auth.token_env')) }
-          : {
-              kind: 'app' as const,
-              appId: config.auth.app_id,
-              privateKey: readSecret(env, config.auth.private_key_env, where('auth.private_key_env')),
-              ...(config.auth.installation_id ? { installationId: config.auth.installation_id } : {}),
-            };
+      const auth = githubAuthFromConfig(config.auth, env, where('auth'));
       const client = new GitHubClient({
         apiUrl: config.api_url,
         repo: config.repo,
@@ -77,7 +58,7 @@ export function createForge(
       const token = readSecret(env, config.auth.token_env, where('auth.token_env'));
       const source = config.source_project ?? config.project;
       if (!config.push_url && /^\d+$/.test(source))
-        throw new ForgeSetupError(
+        throw new ForgeInputError(
           name,
           `forge '${name}' names its project by id; give push_url (the git URL to push to)`,
         );
@@ -116,7 +97,7 @@ export function createForge(
     }
     case 'git': {
       if (!deps.repo)
-        throw new ForgeSetupError(name, `forge '${name}' (plain git) needs a repository to push from`);
+        throw new ForgeInputError(name, `forge '${name}' (plain git) needs a repository to push from`);
       const header = config.http_header_env
         ? readSecret(env, config.http_header_env, where('http_header_env'))
         : undefined;

@@ -1,3 +1,4 @@
+import { BadInputError } from '../git/errors.js';
 import type { PushResult } from '../git/push.js';
 import type { Repo } from '../git/repo.js';
 
@@ -89,14 +90,10 @@ export interface Forge {
   closeMergeRequest(id: string, comment?: string): Promise<void>;
 }
 
-/** An id or input that this forge cannot take (another forge's MR id, a branch git would refuse). */
-export class ForgeInputError extends Error {
+/**
+ * An id, input or setting this forge cannot take (another forge's MR id, a commit without the
+ * Change-Id Gerrit needs, a plain git forge without a repository to push from).
+ */
+export class ForgeInputError extends BadInputError {
   override name = 'ForgeInputError';
-  readonly exitCode = 2;
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }

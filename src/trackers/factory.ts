@@ -1,7 +1,7 @@
 import type { FerryConfig } from '../config/schema.js';
 import { readSecret } from '../config/secret.js';
 import type { TrackerConfig } from '../config/trackers.js';
-import { GitHubClient } from '../vendors/github/client.js';
+import { GitHubClient, githubAuthFromConfig } from '../vendors/github/client.js';
 import { GitLabClient } from '../vendors/gitlab/client.js';
 import { JiraClient } from '../vendors/jira/client.js';
 import { type RetryPolicy, retryPolicyFrom } from '../vendors/retry.js';
@@ -10,7 +10,7 @@ import type { RequestStore } from './builtin/storage.js';
 import { GitHubTracker } from './github/index.js';
 import { GitLabTracker } from './gitlab/index.js';
 import { JiraTracker } from './jira/index.js';
-import type { Tracker } from './types.js';
+import { type Tracker, TrackerInputError } from './types.js';
 
 /**
  * Makes the tracker a `trackers.<name>` entry describes. Secrets are read from `env` here, by the
@@ -22,17 +22,6 @@ export interface TrackerDeps {
   requests?: RequestStore;
   /** Overrides of the retry policy (a logger's `onRetry`; tests' `sleep`). */
   retry?: Partial<RetryPolicy>;
-}
-
-export class TrackerSetupError extends Error {
-  override name = 'TrackerSetupError';
-  readonly exitCode = 2;
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function createTracker(
@@ -66,15 +55,7 @@ export function createTracker(
     }
     case 'github': {
       const retry = retryPolicyFrom(config.retry, deps.retry);
-      const auth =
-        config.auth.kind === 'token'
-          ? { kind: 'token' as const, token: readSecret(env, config.auth.token_env, where('auth.token_env')) }
-          : {
-              kind: 'app' as const,
-              appId: config.auth.app_id,
-              privateKey: readSecret(env, config.auth.private_key_env, where('auth.private_key_env')),
-              ...(config.auth.installation_id ? { installationId: config.auth.installation_id } : {}),
-            };
+      const auth = githubAuthFromConfig(config.auth, env, where('auth'));
       return new GitHubTracker(new GitHubClient({ apiUrl: config.api_url, repo: config.repo, auth, retry }), {
         name,
         repo: config.repo,
@@ -94,7 +75,7 @@ export function createTracker(
     }
     case 'builtin':
       if (!deps.requests)
-        throw new TrackerSetupError(
+        throw new TrackerInputError(
           name,
           `tracker '${name}' is the built-in one and needs Ferry's store, which was not given`,
         );

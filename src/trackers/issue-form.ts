@@ -58,3 +58,48 @@ export function writeFormSection(body: string | null | undefined, heading: strin
   const after = all.slice(end);
   return [...all.slice(0, start + 1), '', value, ...(after.length ? ['', ...after] : [''])].join('\n');
 }
+
+/** Where an issue form keeps Ferry's two fields (the `form:` settings of a tracker). */
+export interface FormHeadings {
+  commit_hashes: string;
+  fix_version: string;
+}
+
+/** The hash lines and Fix Versions of an issue body; the milestone is the Fix Version when the form has none. */
+export function readIssueForm(
+  body: string | null | undefined,
+  form: FormHeadings,
+  milestone: string | null | undefined,
+): { commitHashLines: string[]; fixVersions: string[] } {
+  const fix = readFormSection(body, form.fix_version);
+  return {
+    commitHashLines: readFormSection(body, form.commit_hashes) ?? [],
+    fixVersions: fix?.length ? fix : milestone ? [milestone] : [],
+  };
+}
+
+/** `body` with the fields that are given rewritten and the rest kept. */
+export function writeIssueForm(
+  body: string | null | undefined,
+  form: FormHeadings,
+  fields: { fixVersions?: string[] | undefined; commitHashLines?: string[] | undefined },
+): string {
+  let text = body ?? '';
+  if (fields.fixVersions) text = writeFormSection(text, form.fix_version, fields.fixVersions);
+  if (fields.commitHashLines) text = writeFormSection(text, form.commit_hashes, fields.commitHashLines);
+  return text;
+}
+
+/** Which of Ferry's fields an edit of the body changed. */
+export function changedFormFields(
+  before: string | null | undefined,
+  after: string | null | undefined,
+  form: FormHeadings,
+): ('commit_hashes' | 'fix_versions')[] {
+  const same = (h: string) =>
+    JSON.stringify(readFormSection(before, h)) === JSON.stringify(readFormSection(after, h));
+  const changed: ('commit_hashes' | 'fix_versions')[] = [];
+  if (!same(form.commit_hashes)) changed.push('commit_hashes');
+  if (!same(form.fix_version)) changed.push('fix_versions');
+  return changed;
+}

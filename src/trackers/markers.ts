@@ -36,3 +36,16 @@ export const LINK_MARKER_PREFIX = 'link:';
 export function linkMarker(url: string): string {
   return assertMarker(`${LINK_MARKER_PREFIX}${url}`);
 }
+
+/** The MR links recorded by Ferry's link comments among `bodies`. */
+export function linksInComments(
+  bodies: (string | null | undefined)[],
+): { url: string; title: null; via: 'comment' }[] {
+  const links: { url: string; title: null; via: 'comment' }[] = [];
+  for (const b of bodies) {
+    const m = markerOf(b);
+    if (m?.startsWith(LINK_MARKER_PREFIX))
+      links.push({ url: m.slice(LINK_MARKER_PREFIX.length), title: null, via: 'comment' });
+  }
+  return links;
+}

@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ferryConfig } from '../../src/config/schema.js';
 import { MissingSecretError } from '../../src/config/secret.js';
-import { createForge, createForges, ForgeSetupError, githubWebUrl } from '../../src/forges/factory.js';
+import { createForge, createForges, githubWebUrl } from '../../src/forges/factory.js';
+import { ForgeInputError } from '../../src/forges/types.js';
 import { Repo } from '../../src/git/repo.js';
-import { createTracker, createTrackers, TrackerSetupError } from '../../src/trackers/factory.js';
+import { createTracker, createTrackers } from '../../src/trackers/factory.js';
+import { TrackerInputError } from '../../src/trackers/types.js';
 import { MemoryRequestStore } from '../fakes/builtin-store.js';
 import { createRepo } from '../helpers/git-fixture.js';
 
@@ -126,8 +128,8 @@ test('factories read secrets by the names the file gives, and say which one is m
       return true;
     },
   );
-  assert.throws(() => createTracker('local', c.trackers.local!, {}), TrackerSetupError);
-  assert.throws(() => createForge('plain', c.forges.plain!, {}), ForgeSetupError);
+  assert.throws(() => createTracker('local', c.trackers.local!, {}), TrackerInputError);
+  assert.throws(() => createForge('plain', c.forges.plain!, {}), ForgeInputError);
   assert.equal(githubWebUrl('https://api.github.com'), 'https://github.com');
   assert.equal(githubWebUrl('https://ghe.example.com/api/v3'), 'https://ghe.example.com');
 });

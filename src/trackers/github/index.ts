@@ -1,8 +1,8 @@
 import type { Octokit } from '@octokit/rest';
 import type { GitHubClient } from '../../vendors/github/client.js';
 import { parseBackportCommands } from '../commands.js';
-import { readFormSection, writeFormSection } from '../issue-form.js';
-import { assertMarker, LINK_MARKER_PREFIX, linkMarker, markerOf, withMarker } from '../markers.js';
+import { changedFormFields, readIssueForm, writeIssueForm } from '../issue-form.js';
+import { assertMarker, linkMarker, linksInComments, markerOf, withMarker } from '../markers.js';
 import {
   type BackportCommand,
   type IssueField,
@@ -71,15 +71,15 @@ export class GitHubTracker implements Tracker {
   }
 
   private summary(i: IssueJson): IssueSummary {
-    const formFix = readFormSection(i.body, this.opts.form.fix_version);
+    const form = readIssueForm(i.body, this.opts.form, i.milestone?.title);
     return {
       key: this.key(i.number),
       url: i.html_url,
       title: i.title,
       status: i.state,
-      fixVersions: formFix?.length ? formFix : i.milestone?.title ? [i.milestone.title] : [],
+      fixVersions: form.fixVersions,
       labels: (i.labels ?? []).map((l: IssueJson) => (typeof l === 'string' ? l : l.name)),
-      commitHashLines: readFormSection(i.body, this.opts.form.commit_hashes) ?? [],
+      commitHashLines: form.commitHashLines,
       type: i.type?.name ?? null,
       severity: null,
       updatedAt: i.updated_at ?? null,
@@ -111,12 +111,7 @@ export class GitHubTracker implements Tracker {
         o.paginate(o.rest.issues.listEventsForTimeline, { ...this.repo, issue_number: n, per_page: 100 }),
       ),
     ]);
-    const links: IssueLink[] = [];
-    for (const c of comments) {
-      const m = markerOf(c.body);
-      if (m?.startsWith(LINK_MARKER_PREFIX))
-        links.push({ url: m.slice(LINK_MARKER_PREFIX.length), title: null, via: 'comment' });
-    }
+    const links: IssueLink[] = linksInComments(comments.map((c) => c.body));
     for (const e of timeline as IssueJson[]) {
       const src = e.event === 'cross-referenced' ? e.source?.issue : null;
       if (src?.pull_request && !links.some((l) => l.url === src.html_url))
@@ -149,15 +144,11 @@ export class GitHubTracker implements Tracker {
     });
   }
 
-  private composeBody(body: string, fixVersions?: string[], hashes?: string[], base?: string | null): string {
-    let text = base === undefined ? body : (base ?? '');
-    if (fixVersions) text = writeFormSection(text, this.opts.form.fix_version, fixVersions);
-    if (hashes) text = writeFormSection(text, this.opts.form.commit_hashes, hashes);
-    return text;
-  }
-
   async createIssue(input: NewIssue): Promise<TrackerIssue> {
-    const body = this.composeBody(input.body, input.fixVersions, input.commitHashLines ?? []);
+    const body = writeIssueForm(input.body, this.opts.form, {
+      fixVersions: input.fixVersions,
+      commitHashLines: input.commitHashLines ?? [],
+    });
     const created = await this.client.call(
       'create issue',
       async (o) =>
@@ -172,7 +163,7 @@ export class GitHubTracker implements Tracker {
     if (patch.title !== undefined || patch.body !== undefined || patch.fixVersions || patch.commitHashLines) {
       const current = await this.readIssueJson(n);
       const base = patch.body !== undefined ? patch.body : current.body;
-      const body = this.composeBody('', patch.fixVersions, patch.commitHashLines, base);
+      const body = writeIssueForm(base, this.opts.form, patch);
       await this.client.call(`update issue ${this.key(n)}`, (o) =>
         o.rest.issues.update({
           ...this.repo,
@@ -294,11 +285,7 @@ export class GitHubTracker implements Tracker {
       case 'edited': {
         const before = p.changes?.body?.from;
         if (typeof before !== 'string') return null;
-        const same = (h: string) =>
-          JSON.stringify(readFormSection(before, h)) === JSON.stringify(readFormSection(issue.body, h));
-        const changed: IssueField[] = [];
-        if (!same(this.opts.form.commit_hashes)) changed.push('commit_hashes');
-        if (!same(this.opts.form.fix_version)) changed.push('fix_versions');
+        const changed: IssueField[] = changedFormFields(before, issue.body, this.opts.form);
         return changed.length ? ev('updated', changed) : null;
       }
       default:

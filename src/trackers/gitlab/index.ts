@@ -1,7 +1,7 @@
 import type { GitLabApi, GitLabClient } from '../../vendors/gitlab/client.js';
 import { parseBackportCommands } from '../commands.js';
-import { readFormSection, writeFormSection } from '../issue-form.js';
-import { assertMarker, LINK_MARKER_PREFIX, linkMarker, markerOf, withMarker } from '../markers.js';
+import { changedFormFields, readIssueForm, writeIssueForm } from '../issue-form.js';
+import { assertMarker, linkMarker, linksInComments, markerOf, withMarker } from '../markers.js';
 import {
   type IssueField,
   type IssueLink,
@@ -67,15 +67,15 @@ export class GitLabTracker implements Tracker {
   }
 
   private summary(i: Json): IssueSummary {
-    const formFix = readFormSection(i.description, this.opts.form.fix_version);
+    const form = readIssueForm(i.description, this.opts.form, i.milestone?.title);
     return {
       key: this.key(i.iid),
       url: i.web_url ?? null,
       title: i.title,
       status: i.state === 'opened' ? 'open' : i.state,
-      fixVersions: formFix?.length ? formFix : i.milestone?.title ? [i.milestone.title] : [],
+      fixVersions: form.fixVersions,
       labels: (i.labels ?? []).map((l: Json) => (typeof l === 'string' ? l : l.name)),
-      commitHashLines: readFormSection(i.description, this.opts.form.commit_hashes) ?? [],
+      commitHashLines: form.commitHashLines,
       type: i.issue_type ?? i.type ?? null,
       severity: i.severity && i.severity !== 'UNKNOWN' ? i.severity : null,
       updatedAt: i.updated_at ?? null,
@@ -101,12 +101,7 @@ export class GitLabTracker implements Tracker {
         api.Issues.allRelatedMergeRequests(this.project, iid),
       ),
     ]);
-    const links: IssueLink[] = [];
-    for (const n of notes) {
-      const m = markerOf(n.body);
-      if (m?.startsWith(LINK_MARKER_PREFIX))
-        links.push({ url: m.slice(LINK_MARKER_PREFIX.length), title: null, via: 'comment' });
-    }
+    const links: IssueLink[] = linksInComments(notes.map((n) => n.body));
     for (const mr of related as Json[])
       if (!links.some((l) => l.url === mr.web_url))
         links.push({ url: mr.web_url, title: mr.title, via: 'reference' });
@@ -133,15 +128,11 @@ export class GitLabTracker implements Tracker {
       .slice(0, limit);
   }
 
-  private composeDescription(base: string | null, fixVersions?: string[], hashes?: string[]): string {
-    let text = base ?? '';
-    if (fixVersions) text = writeFormSection(text, this.opts.form.fix_version, fixVersions);
-    if (hashes) text = writeFormSection(text, this.opts.form.commit_hashes, hashes);
-    return text;
-  }
-
   async createIssue(input: NewIssue): Promise<TrackerIssue> {
-    const description = this.composeDescription(input.body, input.fixVersions, input.commitHashLines ?? []);
+    const description = writeIssueForm(input.body, this.opts.form, {
+      fixVersions: input.fixVersions,
+      commitHashLines: input.commitHashLines ?? [],
+    });
     const created = await this.client.call('create issue', (api) =>
       api.Issues.create(this.project, input.title, {
         description,
@@ -157,7 +148,7 @@ export class GitLabTracker implements Tracker {
     if (patch.title !== undefined) edit.title = patch.title;
     if (patch.body !== undefined || patch.fixVersions || patch.commitHashLines) {
       const base = patch.body !== undefined ? patch.body : (await this.readIssue(iid)).description;
-      edit.description = this.composeDescription(base, patch.fixVersions, patch.commitHashLines);
+      edit.description = writeIssueForm(base, this.opts.form, patch);
     }
     if (patch.addLabels?.length) edit.addLabels = patch.addLabels.join(',');
     if (patch.removeLabels?.length) edit.removeLabels = patch.removeLabels.join(',');
@@ -268,14 +259,9 @@ export class GitLabTracker implements Tracker {
         return ev(iid, 'reopened', ['status']);
       case 'update': {
         const ch = p.changes ?? {};
-        const changed: IssueField[] = [];
-        if (ch.description) {
-          const same = (h: string) =>
-            JSON.stringify(readFormSection(ch.description.previous, h)) ===
-            JSON.stringify(readFormSection(ch.description.current, h));
-          if (!same(this.opts.form.commit_hashes)) changed.push('commit_hashes');
-          if (!same(this.opts.form.fix_version)) changed.push('fix_versions');
-        }
+        const changed: IssueField[] = ch.description
+          ? changedFormFields(ch.description.previous, ch.description.current, this.opts.form)
+          : [];
         if (ch.milestone_id && !changed.includes('fix_versions')) changed.push('fix_versions');
         if (ch.labels) {
           const now = new Set((ch.labels.current ?? []).map((l: Json) => l.title));

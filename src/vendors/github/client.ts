@@ -1,5 +1,6 @@
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
+import { readSecret } from '../../config/secret.js';
 import { basicAuthHeader } from '../../git/remote.js';
 import type { HttpFailure } from '../errors.js';
 import { type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
@@ -14,6 +15,24 @@ import { type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
 export type GitHubAuth =
   | { kind: 'token'; token: string }
   | { kind: 'app'; appId: number; privateKey: string; installationId?: number };
+
+/** The `auth:` of a GitHub tracker or forge in ferry.yaml, secrets read from `env`. */
+export function githubAuthFromConfig(
+  auth:
+    | { kind: 'token'; token_env: string }
+    | { kind: 'app'; app_id: number; private_key_env: string; installation_id?: number | undefined },
+  env: NodeJS.ProcessEnv,
+  where: string,
+): GitHubAuth {
+  if (auth.kind === 'token')
+    return { kind: 'token', token: readSecret(env, auth.token_env, `${where}.token_env`) };
+  return {
+    kind: 'app',
+    appId: auth.app_id,
+    privateKey: readSecret(env, auth.private_key_env, `${where}.private_key_env`),
+    ...(auth.installation_id ? { installationId: auth.installation_id } : {}),
+  };
+}
 
 export interface GitHubClientOptions {
   apiUrl: string;
