@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubAuth } from './github-auth.js';
 import { retrySettings } from './retry.js';
 import { envVarName } from './secret.js';
 import { githubRepoName, gitlabProjectRef, httpUrl } from './vendor-names.js';
@@ -39,17 +40,7 @@ export const githubForge = z
     repo: githubRepoName,
     /** A fork to push bot branches to instead of `repo` (PR head `owner:branch`). */
     fork: githubRepoName.optional(),
-    auth: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('token'), token_env: envVarName }).strict(),
-      z
-        .object({
-          kind: z.literal('app'),
-          app_id: z.number().int().positive(),
-          private_key_env: envVarName,
-          installation_id: z.number().int().positive().optional(),
-        })
-        .strict(),
-    ]),
+    auth: githubAuth,
     ...common,
   })
   .strict();

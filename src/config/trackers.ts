@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubAuth } from './github-auth.js';
 import { retrySettings } from './retry.js';
 import { envVarName } from './secret.js';
 import { githubRepoName, gitlabProjectRef, httpUrl } from './vendor-names.js';
@@ -88,18 +89,7 @@ export const githubTracker = z
     kind: z.literal('github'),
     api_url: httpUrl.default('https://api.github.com'),
     repo: githubRepoName,
-    auth: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('token'), token_env: envVarName }).strict(),
-      z
-        .object({
-          kind: z.literal('app'),
-          app_id: z.number().int().positive(),
-          private_key_env: envVarName,
-          /** Found from the repository when omitted. */
-          installation_id: z.number().int().positive().optional(),
-        })
-        .strict(),
-    ]),
+    auth: githubAuth,
     ...markdownIssues,
   })
   .strict();

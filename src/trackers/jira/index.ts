@@ -1,4 +1,4 @@
-import type { Version3Client } from 'jira.js';
+import type { Version3Client } from 'jira.js/version3';
 import type { JiraClient } from '../../vendors/jira/client.js';
 import { parseBackportCommands } from '../commands.js';
 import { valueLines } from '../issue-form.js';

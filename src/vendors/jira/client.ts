@@ -1,4 +1,4 @@
-import { Version3Client } from 'jira.js';
+import { Version3Client } from 'jira.js/version3';
 import type { HttpFailure } from '../errors.js';
 import { type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
 
