@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { forges } from './forges.js';
 import { policy } from './policy.js';
 import { repositories } from './repositories.js';
 import { streams } from './streams.js';
+import { trackers } from './trackers.js';
 
 /**
  * The whole `ferry.yaml`. Each section is defined in its own file; this file only puts
@@ -13,6 +15,8 @@ export const ferryConfig = z
     repositories,
     streams,
     policy,
+    trackers,
+    forges,
   })
   .strict();
 
