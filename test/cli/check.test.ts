@@ -138,10 +138,11 @@ test('in review on the newer stream satisfies newer-branch-first', async () => {
 test('a backport from a newer stream counts as the change it was picked from', async () => {
   const r = await check(['stable/2025.2', '--to', '2025.1', ...common(), '--json']);
   const v = JSON.parse(r.out);
-  // main has the original (detach-race-fix); 2026.1 has an equal patch; 2025.2 is where it sits.
+  // main has the original (detach-race-fix); 2026.1 has a backport naming that original, which
+  // the ladder finds by provenance; 2025.2 is where it sits.
   assert.equal(
     v.rules.at(-1).reason,
-    'present on every newer stream: main (ancestor, as f6a47ff93fa5 which this commit was picked from), 2026.1 (patch-id), 2025.2 (ancestor)',
+    'present on every newer stream: main (ancestor, as f6a47ff93fa5 which this commit was picked from), 2026.1 (provenance), 2025.2 (ancestor)',
   );
   assert.equal(v.summary, `refused on 2025.1 by phase (${v.commits[0].commit.slice(0, 12)})`);
   assert.equal(r.code, 1);
