@@ -1,0 +1,59 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { BadInputError } from '../../git/errors.js';
+import { splitMbox } from '../mail/mbox.js';
+import type { RawMessage } from '../mail/raw-message.js';
+
+/** Announcements from files: one mbox file, or every `*.mbox` under a directory. */
+
+export async function readMboxFile(file: string): Promise<RawMessage[]> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (e) {
+    throw new BadInputError(
+      file,
+      `cannot read mbox file '${file}': ${(e as NodeJS.ErrnoException).code ?? e}`,
+    );
+  }
+  return splitMbox(data).map((raw, index) => ({ raw, origin: { source: file, index } }));
+}
+
+/** Every `.mbox` file under `dir` (subdirectories too, hidden ones skipped), in path order. */
+export async function readMboxDirectory(dir: string): Promise<RawMessage[]> {
+  const files = await listMboxFiles(dir);
+  const all = await Promise.all(files.map(readMboxFile));
+  return all.flat();
+}
+
+async function listMboxFiles(dir: string): Promise<string[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new BadInputError(dir, `cannot read directory '${dir}': ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listMboxFiles(p)));
+    else if (e.isFile() && e.name.endsWith('.mbox')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Files and directories as a user names them on a command line, in the order given. */
+export async function readMboxPaths(paths: readonly string[]): Promise<RawMessage[]> {
+  const out: RawMessage[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    if (!st)
+      throw new BadInputError(
+        p,
+        `'${p}' does not exist; expected an mbox file or a directory of .mbox files`,
+      );
+    out.push(...(st.isDirectory() ? await readMboxDirectory(p) : await readMboxFile(p)));
+  }
+  return out;
+}
