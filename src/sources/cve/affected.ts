@@ -50,6 +50,11 @@ export interface CommitOnBranch {
   note?: string;
 }
 
+/** An answer that says the commit could not be looked for on the branch, and why. */
+export function notChecked(commit: string, branch: string, note: string): CommitOnBranch {
+  return { commit, branch, state: 'unknown', via: null, match: null, weak: false, note };
+}
+
 /** Answers "is each of these commits on each of these branches" (one call for all). */
 export type FindOnBranches = (
   commits: readonly string[],
@@ -329,18 +334,6 @@ export async function assessStreams(
   const branches = [...new Set(streams.map((s) => s.branch))];
   const found = find
     ? await find(commits, branches)
-    : branches.flatMap((branch) =>
-        commits.map(
-          (commit): CommitOnBranch => ({
-            commit,
-            branch,
-            state: 'unknown',
-            via: null,
-            match: null,
-            weak: false,
-            note: 'no repository to look in',
-          }),
-        ),
-      );
+    : branches.flatMap((branch) => commits.map((c) => notChecked(c, branch, 'no repository to look in')));
   return streams.map((s) => decideStream(cve, s, found));
 }

@@ -161,3 +161,34 @@ export function planCveRequests({ cve, decisions, routing, existing }: PlanInput
   }
   return actions;
 }
+
+/**
+ * The requests as they will be once `actions` are carried out (created ones get `planned-<n>`
+ * ids). Lets a batch that holds an announcement and, later, its REJECTED notice plan the
+ * second against the first without a tracker (dry runs).
+ */
+export function afterActions(
+  existing: readonly ExistingCveRequest[],
+  actions: readonly CveRequestAction[],
+): ExistingCveRequest[] {
+  const next = existing.map((r) => ({ ...r, fields: { ...r.fields } }));
+  let n = 0;
+  for (const a of actions) {
+    if (a.kind === 'create') {
+      n++;
+      next.push({
+        id: `planned-${next.length + n}`,
+        cve: a.cve,
+        stream: a.stream,
+        state: 'open',
+        fields: { ...a.fields },
+      });
+      continue;
+    }
+    const r = next.find((x) => x.id === a.id);
+    if (!r) continue;
+    if (a.kind === 'update') Object.assign(r.fields, a.changes);
+    else r.state = 'closed';
+  }
+  return next;
+}
