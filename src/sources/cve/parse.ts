@@ -142,10 +142,10 @@ export function parseAnnouncement(
   const sections = splitSections(text);
   const versions = sections.get('affected and fixed versions');
   if (!versions) fail(`no "Affected and fixed versions" section (subject ${JSON.stringify(subjectHeader)})`);
-  const pairs = parsePairs(versions!, fail);
+  const pairs = parsePairs(lines(versions), fail);
   if (pairs.length === 0) fail('the "Affected and fixed versions" section has no version lines');
 
-  const references = (sections.get('mitigation') ?? [])
+  const references = lines(sections.get('mitigation'))
     .map((l) => l.trim())
     .filter((l) => /^https?:\/\/\S+$/.test(l));
   const fixCommits = collectFixes(pairs, references);
@@ -153,48 +153,40 @@ export function parseAnnouncement(
     cve,
     rejected: false,
     subject,
-    description: describe(sections.get('description') ?? []),
+    description: describe(sections.get('description') ?? ''),
     severity: parseSeverity(sections.get('severity')),
     pairs,
     fix_commits: fixCommits,
     main_fix: fixCommits.find((f) => f.main)?.commit ?? null,
-    files: parseFiles(sections.get('affected files') ?? []),
+    files: parseFiles(lines(sections.get('affected files'))),
     references,
     message_id: messageId,
   };
 }
 
-/** The sections bippy writes, each a title underlined with `=`. */
-const SECTION_TITLES = new Set([
-  'description',
-  'severity',
-  'affected and fixed versions',
-  'affected files',
-  'mitigation',
-]);
+/** The sections bippy writes, each a title underlined with `=` (on the line below). */
+const SECTION_TITLE =
+  /^(Description|Severity|Affected and fixed versions|Affected files|Mitigation)[ \t]*\n=+[ \t]*$/gim;
 
 /**
- * Splits the body at the known section titles (keys in lower case). Only known titles count:
+ * The text of each known section (keys in lower case), found by their titles only:
  * descriptions quote oopses and KASAN reports whose lines are underlined with `=` too.
  */
-function splitSections(text: string): Map<string, string[]> {
-  const lines = text.split('\n');
-  const sections = new Map<string, string[]>();
-  let current: string[] | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const key = line.trim().toLowerCase();
-    const next = lines[i + 1];
-    if (SECTION_TITLES.has(key) && !sections.has(key) && next !== undefined && /^=+\s*$/.test(next)) {
-      current = [];
-      sections.set(key, current);
-      i++;
-      continue;
-    }
-    current?.push(line);
+function splitSections(text: string): Map<string, string> {
+  const titles: { key: string; start: number; end: number }[] = [];
+  for (const m of text.matchAll(SECTION_TITLE)) {
+    const key = m[1]!.toLowerCase();
+    if (!titles.some((t) => t.key === key))
+      titles.push({ key, start: m.index!, end: m.index! + m[0].length });
   }
+  const sections = new Map<string, string>();
+  titles.forEach((t, i) => {
+    sections.set(t.key, text.slice(t.end + 1, titles[i + 1]?.start ?? text.length));
+  });
   return sections;
 }
+
+const lines = (section: string | undefined): string[] => (section ? section.split('\n') : []);
 
 function parsePairs(lines: string[], fail: (reason: string) => never): CvePair[] {
   const pairs: CvePair[] = [];
@@ -273,9 +265,8 @@ function collectFixes(pairs: CvePair[], references: string[]): FixCommit[] {
   return fixes;
 }
 
-function parseSeverity(lines: string[] | undefined): Severity | null {
-  if (!lines) return null;
-  const text = lines.join('\n');
+function parseSeverity(text: string | undefined): Severity | null {
+  if (!text) return null;
   const score = /CVSS\s*v?([\d.]+):\s*([\d.]+)\s+([A-Za-z]+)/.exec(text);
   if (!score) return null;
   const vector = /Vector:\s*(\S+)/.exec(text);
@@ -295,12 +286,9 @@ function parseFiles(lines: string[]): string[] {
 }
 
 /** The Description as written, without the team's closing "has assigned CVE-… to this issue." */
-function describe(lines: string[]): string {
-  const end = lines.findIndex((l) => /^The Linux kernel CVE team has assigned CVE-/.test(l));
-  return (end === -1 ? lines : lines.slice(0, end))
-    .join('\n')
-    .replace(/^\s*\n/, '')
-    .trimEnd();
+function describe(section: string): string {
+  const end = section.search(/^The Linux kernel CVE team has assigned CVE-/m);
+  return (end === -1 ? section : section.slice(0, end)).replace(/^\s*\n/, '').trimEnd();
 }
 
 export interface ParsedBatch {

@@ -22,8 +22,7 @@ export function header(msg: MailMessage, name: string): string | undefined {
 
 interface Entity {
   headers: Map<string, string[]>;
-  /** Body bytes as a binary string. */
-  body: string;
+  body: Buffer;
 }
 
 const FIELD = /^([!-9;-~]+):[ \t]?(.*)$/;
@@ -48,38 +47,37 @@ const COMMON_FIELDS = new Set([
 ]);
 
 export function parseMessage(raw: Uint8Array | string): MailMessage {
-  let bin = typeof raw === 'string' ? Buffer.from(raw, 'utf8').toString('latin1') : latin1(raw);
-  bin = bin.replace(/\r\n/g, '\n');
-  if (FROM_LINE.test(bin)) bin = bin.slice(bin.indexOf('\n') + 1);
-  const entity = splitEntity(bin, true);
-  const hasHeaders = entity !== null;
-  const top = entity ?? { headers: new Map<string, string[]>(), body: bin };
-  return { headers: top.headers, hasHeaders, text: entityText(top, 0) ?? '' };
+  let buf =
+    typeof raw === 'string'
+      ? Buffer.from(raw, 'utf8')
+      : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (buf[0] === 0x46 && FROM_LINE.test(buf.toString('latin1', 0, Math.min(buf.length, 200)))) {
+    const nl = buf.indexOf(0x0a);
+    buf = nl === -1 ? buf.subarray(buf.length) : buf.subarray(nl + 1);
+  }
+  const entity = splitEntity(buf, true);
+  const top = entity ?? { headers: new Map<string, string[]>(), body: buf };
+  return { headers: top.headers, hasHeaders: entity !== null, text: entityText(top, 0) ?? '' };
 }
 
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+/** Where the header block ends and the body starts (after the first empty line). */
+function headerEnd(buf: Buffer): { end: number; body: number } {
+  if (buf[0] === 0x0a) return { end: 0, body: 1 };
+  if (buf[0] === 0x0d && buf[1] === 0x0a) return { end: 0, body: 2 };
+  const lf = buf.indexOf('\n\n');
+  const crlf = buf.indexOf('\r\n\r\n');
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return { end: crlf, body: crlf + 4 };
+  if (lf !== -1) return { end: lf, body: lf + 2 };
+  return { end: buf.length, body: buf.length };
 }
 
 /**
- * Splits a header block from the body. With `requireHeaders`, returns null when the text does
- * not start with a header block (a message whose headers were stripped).
+ * Splits a header block from the body. With `requireHeaders`, returns null when the message
+ * does not start with a header block (its headers were stripped).
  */
-function splitEntity(bin: string, requireHeaders: boolean): Entity | null {
-  let end = bin.indexOf('\n\n');
-  let block: string;
-  let body: string;
-  if (bin.startsWith('\n')) {
-    block = '';
-    body = bin.slice(1);
-  } else if (end === -1) {
-    block = bin;
-    body = '';
-    end = bin.length;
-  } else {
-    block = bin.slice(0, end);
-    body = bin.slice(end + 2);
-  }
+function splitEntity(buf: Buffer, requireHeaders: boolean): Entity | null {
+  const { end, body } = headerEnd(buf);
+  const block = buf.toString('latin1', 0, end).replace(/\r\n/g, '\n');
   const lines = block.length ? block.split('\n') : [];
   const fields: [string, string][] = [];
   let common = false;
@@ -105,7 +103,7 @@ function splitEntity(bin: string, requireHeaders: boolean): Entity | null {
     if (list) list.push(decoded);
     else headers.set(name, [decoded]);
   }
-  return { headers, body };
+  return { headers, body: buf.subarray(body) };
 }
 
 const ENCODED_WORD = /=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=/g;
@@ -190,7 +188,9 @@ function entityText(entity: Entity, depth: number): string | null {
   if (ct.type === 'multipart') {
     const boundary = ct.params.get('boundary');
     if (!boundary || depth >= MAX_DEPTH) return null;
-    const parts = splitMultipart(entity.body, boundary).map((p) => splitEntity(p, false)!);
+    const parts = splitMultipart(entity.body.toString('latin1'), boundary).map(
+      (p) => splitEntity(Buffer.from(p, 'latin1'), false)!,
+    );
     const plain = parts.find((p) => {
       const pct = parseContentType(first(p.headers, 'content-type'));
       const attachment = /^\s*attachment/i.test(first(p.headers, 'content-disposition') ?? '');
@@ -208,11 +208,13 @@ function entityText(entity: Entity, depth: number): string | null {
   }
   if (ct.type !== 'text') return null;
   const cte = (first(entity.headers, 'content-transfer-encoding') ?? '').trim().toLowerCase();
-  let bytes: Buffer;
-  if (cte === 'base64') bytes = Buffer.from(entity.body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-  else if (cte === 'quoted-printable') bytes = Buffer.from(decodeQuotedPrintable(entity.body), 'latin1');
-  else bytes = Buffer.from(entity.body, 'latin1');
-  return decodeBytes(bytes, ct.params.get('charset')).replace(/\r\n/g, '\n');
+  let bytes = entity.body;
+  if (cte === 'base64')
+    bytes = Buffer.from(bytes.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  else if (cte === 'quoted-printable')
+    bytes = Buffer.from(decodeQuotedPrintable(bytes.toString('latin1').replace(/\r\n/g, '\n')), 'latin1');
+  const text = decodeBytes(bytes, ct.params.get('charset'));
+  return text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
 }
 
 function splitMultipart(body: string, boundary: string): string[] {
@@ -220,7 +222,7 @@ function splitMultipart(body: string, boundary: string): string[] {
   const parts: string[] = [];
   let current: string[] | null = null;
   for (const line of body.split('\n')) {
-    const trimmed = line.replace(/[ \t]+$/, '');
+    const trimmed = line.replace(/[ \t\r]+$/, '');
     if (trimmed === `${delimiter}--`) {
       if (current) parts.push(current.join('\n'));
       current = null;
