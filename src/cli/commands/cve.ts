@@ -14,7 +14,7 @@ import type { CveRequestAction } from '../../sources/cve/plan-requests.js';
 import { EMPTY_CURSOR, type InboxCursor, readInbox } from '../../sources/cve/read-inbox.js';
 import { readMboxFile, readMboxPaths } from '../../sources/cve/read-mbox.js';
 import type { MessageOrigin, RawMessage } from '../../sources/mail/raw-message.js';
-import { type CveIntakeItem, runCveIntake } from '../../workflows/cve-intake.js';
+import { type CveIntakeItem, configuredLadders, runCveIntake } from '../../workflows/cve-intake.js';
 import { type CliIO, type Command, EXIT, type ParsedArgs, stringOpt, UsageError } from '../command.js';
 
 const HELP = `Usage:
@@ -248,8 +248,12 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
     if (!dryRun) await saveInboxCursor(dataDir, inbox, cursor);
   } else messages = asGiven(await readMboxFile(path.resolve(io.cwd, mbox!)), io.cwd, mbox!);
 
-  // The engine's equivalence ladder is not on main yet: decisions rest on versions, and say so.
-  const result = await runCveIntake({ messages, config, maintainers });
+  const ladderFor = configuredLadders(config, loaded.dir, (key, why) =>
+    io.err(
+      `ferry cve import: no ladder for streams in repository '${key}' (${why}); deciding by versions only\n`,
+    ),
+  );
+  const result = await runCveIntake({ messages, config, maintainers, ladderFor });
   if (args.values.json)
     io.out(
       `${JSON.stringify({

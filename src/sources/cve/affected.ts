@@ -92,6 +92,8 @@ export interface StreamDecision {
 const short = (commit: string) => commit.slice(0, 12);
 const at = (v: VersionedCommit) => `${v.version} (${short(v.commit)})`;
 
+const RUNG_ORDER: Rung[] = ['ancestor', 'provenance', 'patch-id', 'subject-author'];
+
 const RUNG_WORDS: Record<Rung, string> = {
   ancestor: 'the same commit',
   provenance: 'a provenance line naming it',
@@ -261,7 +263,10 @@ export function decideStream(
   }
 
   const fixes = cve.fix_commits.map((f) => ({ fix: f, found: on(f.commit) }));
-  const present = fixes.find((x) => strong(x.found));
+  // The strongest evidence wins: the fix itself reachable, then a provenance line, then patch-id.
+  const present = fixes
+    .filter((x) => strong(x.found))
+    .sort((a, b) => RUNG_ORDER.indexOf(a.found!.via!) - RUNG_ORDER.indexOf(b.found!.via!))[0];
   if (present) {
     const f = present.found!;
     const what = present.fix.version
