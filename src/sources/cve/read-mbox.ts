@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BadInputError } from '../../git/errors.js';
@@ -11,19 +12,46 @@ export async function readMboxFile(file: string): Promise<RawMessage[]> {
   try {
     data = await readFile(file);
   } catch (e) {
-    throw new BadInputError(
-      file,
-      `cannot read mbox file '${file}': ${(e as NodeJS.ErrnoException).code ?? e}`,
-    );
+    throw unreadable(file, e);
   }
-  return splitMbox(data).map((raw, index) => ({ raw, origin: { source: file, index } }));
+  return splitFile(file, data);
 }
 
-/** Every `.mbox` file under `dir` (subdirectories too, hidden ones skipped), in path order. */
+/**
+ * Every `.mbox` file under `dir` (subdirectories too, hidden ones skipped), in path order.
+ * Small files are read synchronously in batches, yielding to the event loop between batches:
+ * one async read per file costs several thread-pool round trips, which made reading the
+ * 955-record data set 5-10 times slower than the parsing of it.
+ */
 export async function readMboxDirectory(dir: string): Promise<RawMessage[]> {
   const files = await listMboxFiles(dir);
-  const all = await Promise.all(files.map(readMboxFile));
-  return all.flat();
+  const out: RawMessage[] = [];
+  for (let i = 0; i < files.length; i += BATCH) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const file of files.slice(i, i + BATCH)) out.push(...splitFile(file, readSync(file)));
+  }
+  return out;
+}
+
+const BATCH = 64;
+
+function readSync(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+}
+
+function unreadable(file: string, e: unknown): BadInputError {
+  return new BadInputError(
+    file,
+    `cannot read mbox file '${file}': ${(e as NodeJS.ErrnoException).code ?? e}`,
+  );
+}
+
+function splitFile(file: string, data: Buffer): RawMessage[] {
+  return splitMbox(data).map((raw, index) => ({ raw, origin: { source: file, index } }));
 }
 
 async function listMboxFiles(dir: string): Promise<string[]> {
