@@ -220,18 +220,32 @@ test('a REJECTED notice (as the team sends it) is a rejection of that CVE', () =
   const bare = parseAnnouncement('CVE-2024-35923 has now been rejected and is no longer a valid CVE.\n');
   assert.equal(bare.rejected, true);
   assert.equal(bare.cve, 'CVE-2024-35923');
+  // A reply that quotes the notice is discussion, not a rejection.
+  assert.throws(
+    () =>
+      parseAnnouncement(notice.replace('Subject: REJECTED:', 'Subject: Re: REJECTED:'), {
+        source: 'list',
+        index: 7,
+      }),
+    /list message 8: not a CVE announcement: a reply \(subject "Re: REJECTED: CVE-2024-35923/,
+  );
+  // An announcement whose description mentions a rejection is still an announcement.
+  const prose = record('CVE-2020-36781')
+    .toString('utf8')
+    .replace('counter balanced.', 'counter balanced. An earlier patch has been rejected by reviewers.');
+  assert.equal(parseAnnouncement(prose).rejected, false);
 });
 
 test('a message that is not an announcement is an error naming it; the batch goes on', () => {
   const patch = Buffer.from(
-    'From: Someone <someone@example.org>\nTo: linux-kernel@vger.kernel.org\nSubject: Re: [PATCH] mm: fix a thing\n\nLooks good to me.\n',
+    'From: Someone <someone@example.org>\nTo: linux-kernel@vger.kernel.org\nSubject: [PATCH] mm: fix a thing\n\nLooks good to me.\n',
   );
   assert.throws(
     () => parseAnnouncement(patch, { source: 'lkml.mbox', index: 4 }),
     (e: unknown) =>
       e instanceof NotAnAnnouncementError &&
       e.exitCode === 2 &&
-      /^lkml\.mbox message 5: not a CVE announcement: no CVE id in the subject "Re: \[PATCH\] mm: fix a thing"/.test(
+      /^lkml\.mbox message 5: not a CVE announcement: no CVE id in the subject "\[PATCH\] mm: fix a thing"/.test(
         e.message,
       ),
   );

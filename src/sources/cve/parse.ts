@@ -87,7 +87,9 @@ const FIXED_ONLY = new RegExp(`^Fixed in ${VER} with commit (${HEX})\\.?$`, 'i')
 const VERSION_LINE = /^(Issue introduced in|Fixed in)\b/i;
 const FIX_LINK = /^https?:\/\/git\.kernel\.org\/(?:\S*?\/c\/|linus\/|\S*?[?&]id=)([0-9a-f]{7,40})\b/i;
 const REJECTED_SUBJECT = /^\s*(?:\[[^\]]*\]\s*)*REJECTED\b:?/i;
-const REJECTED_BODY = /\b(CVE-\d{4}-\d{4,})\b has (?:now )?been rejected\b/i;
+/** The team's rejection sentence, on a line of its own (prose that mentions a rejection is not one). */
+const REJECTED_BODY = /^\s*(CVE-\d{4}-\d{4,}) has (?:now )?been rejected and is no longer a valid CVE\b/m;
+const REPLY = /^\s*(?:re|aw|sv|fwd?)\s*:/i;
 const ASSIGNED = /has assigned (CVE-\d{4}-\d{4,}) to this issue/;
 const RESOLVED = /the following vulnerability has been resolved:\s*\n\s*\n([^\n]+)/;
 
@@ -103,6 +105,9 @@ export function parseAnnouncement(
   const subjectHeader = header(msg, 'subject') ?? '';
   const text = msg.text;
   const messageId = header(msg, 'message-id')?.trim() || null;
+  // Discussion on the list quotes announcements and rejections; only the team's own mail counts.
+  if (REPLY.test(subjectHeader))
+    fail(`a reply (subject ${JSON.stringify(subjectHeader)}), not an announcement`);
   const rejected = REJECTED_SUBJECT.test(subjectHeader) || REJECTED_BODY.test(text);
 
   const cve =
