@@ -81,7 +81,7 @@ export async function readEpochSince(
     if (r.code === 0) range = [`^${since}`, head];
     else rewritten = true;
   }
-  const listed = (await repo.text(['rev-list', '--reverse', ...range])).split('\n').filter(Boolean);
+  const listed = (await repo.text(['rev-list', '--reverse', ...range, '--'])).split('\n').filter(Boolean);
   const commits = opts.limit !== undefined ? listed.slice(0, Math.max(0, opts.limit)) : listed;
   if (commits.length === 0) return { head, messages: [], last: since, rewritten };
   const out = (
