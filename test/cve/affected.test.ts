@@ -205,3 +205,21 @@ test('a based_on that is not a kernel version is bad input naming the stream', (
     /based_on of stream 'rhel' 'nine'/,
   );
 });
+
+test('a fix that only stable releases carry: the newest is the one needed, and said to be stable only', () => {
+  // CVE-2022-48643 without its mainline link: three stable-only regressions and their fixes.
+  const text = readFileSync(path.join(DATA, 'published', 'CVE-2022-48643.mbox'), 'utf8').replace(
+    /\n\thttps:\/\/git\.kernel\.org\/stable\/c\/921ebde3c0d22c8cba74ce8eb3cc4626abff1ccd/,
+    '',
+  );
+  const stableOnly = parseAnnouncement(text);
+  assert.equal(stableOnly.main_fix, '8bcad2a931313aeba076b76922d5813ef97d0a91');
+  const d = decide(stableOnly, '5.19.8');
+  assert.equal(d.plan, 'update-or-backport');
+  assert.match(d.reason, /needs 8bcad2a93131 \(stable only 5\.19\.12\): update to 5\.19\.12, or backport$/);
+  assert.equal(decide(stableOnly, '5.15.50').verdict, 'not-affected');
+  assert.match(
+    decide(stableOnly, '6.1').reason,
+    /the announced ranges \(series 5\.10, 5\.15, 5\.19\) do not reach 6\.1/,
+  );
+});

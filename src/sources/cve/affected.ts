@@ -259,7 +259,7 @@ export function decideStream(
               : '';
       return decision('not-affected', `not affected: ${when}${ladder}`);
     }
-    introducedBy = backported ?? null;
+    introducedBy = backported;
   }
 
   const fixes = cve.fix_commits.map((f) => ({ fix: f, found: on(f.commit) }));
@@ -316,7 +316,8 @@ export function decideStream(
       plan: 'no-fix-yet',
     });
   const updateTo = finding.kind === 'vulnerable' && !introducedBy ? finding.updateTo : null;
-  const what = `needs ${short(needs.commit)}${needs.version ? ` (mainline ${needs.version})` : ' (mainline)'}`;
+  const release = needs.version === null || isMainlineVersion(needs.version) ? 'mainline' : 'stable only';
+  const what = `needs ${short(needs.commit)} (${release}${needs.version ? ` ${needs.version}` : ''})`;
   const plan = updateTo ? `update to ${updateTo}, or backport` : 'backport';
   return decision('affected', `affected: ${parts.join('; ')}; ${what}: ${plan}`, {
     plan: updateTo ? 'update-or-backport' : 'backport',
