@@ -121,11 +121,9 @@ export function parseAnnouncement(
         : 'no headers and no CVE id in the body',
     );
 
-  let subject = subjectHeader
-    .replace(REJECTED_SUBJECT, '')
-    .replace(/^\s*(?:\[[^\]]*\]\s*)*/, '')
-    .replace(new RegExp(`^${cve}:?\\s*`), '')
-    .trim();
+  let subject = subjectHeader.replace(REJECTED_SUBJECT, '').replace(/^\s*(?:\[[^\]]*\]\s*)*/, '');
+  if (subject.startsWith(cve)) subject = subject.slice(cve.length).replace(/^:/, '');
+  subject = subject.trim();
   if (!subject) subject = RESOLVED.exec(text)?.[1]?.trim() ?? '';
 
   if (rejected) {
