@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 const ownershipRule = z
   .object({
-    /** Globs over repository paths (`drivers/net/`, `fs/**`, `include/linux/*dev*.h`). */
+    /** Path patterns, `.gitignore` style (`drivers/net/`, `fs/**\/inode.c`, `include/linux/*dev*.h`). */
     pattern: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** The tracker's sub-component for these files. */
     component: z.string().min(1),

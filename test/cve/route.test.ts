@@ -159,4 +159,6 @@ test('globs', () => {
   assert.ok(globMatches('fs/btrfs', 'fs/btrfs/extent_io.c'));
   assert.ok(!globMatches('fs/btrfs', 'fs/btrfs2/x.c'));
   assert.ok(globMatches('net/ipv?/', 'net/ipv4/tcp.c'));
+  assert.ok(globMatches('Kconfig', 'drivers/net/Kconfig'), 'no slash: any depth, as in .gitignore');
+  assert.ok(globMatches('drivers/{i2c,spi}/', 'drivers/spi/spi-imx.c'));
 });

@@ -1,3 +1,4 @@
+import { globToRegExp } from '../../policy/glob.js';
 import { type MaintainerSection, maintainerAddress, matchMaintainers } from './maintainers.js';
 
 /**
@@ -7,8 +8,11 @@ import { type MaintainerSection, maintainerAddress, matchMaintainers } from './m
  * The CVE goes to the component that covers most of its files. Pure.
  */
 export interface OwnershipRule {
-  /** Globs over repository paths: `*` within a name, `**` across directories, `?` one character; a
-   * pattern also covers everything under a directory it names (`drivers/net/` or `drivers/net`). */
+  /**
+   * Path patterns in the `.gitignore` manner (src/policy/glob.ts): `drivers/net/` or `drivers/net`
+   * covers everything under it, `fs/**\/inode.c` crosses directories, a pattern without a slash
+   * (`Kconfig`) matches at any depth; `*`, `?`, `{a,b}` and `[...]` as usual.
+   */
   pattern: string | string[];
   component: string;
   assignee?: string;
@@ -39,31 +43,9 @@ export interface Routing {
   files: FileRoute[];
 }
 
-const globCache = new Map<string, RegExp>();
-
-/** A glob as a regular expression matching the path or any directory above it. */
-function globRegex(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (re) return re;
-  const g = glob.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-  let body = '';
-  for (let i = 0; i < g.length; i++) {
-    const ch = g[i]!;
-    if (ch === '*' && g[i + 1] === '*') {
-      const slash = g[i + 2] === '/';
-      body += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (ch === '*') body += '[^/]*';
-    else if (ch === '?') body += '[^/]';
-    else body += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  re = new RegExp(`^${body}(?:/.*)?$`);
-  globCache.set(glob, re);
-  return re;
-}
-
+/** Ownership patterns are written like the policy's file patterns (`.gitignore` style). */
 export function globMatches(glob: string, file: string): boolean {
-  return globRegex(glob).test(file);
+  return globToRegExp(glob).test(file);
 }
 
 /** More literal characters, more specific: `drivers/net/wireless/` beats `drivers/net/`. */
