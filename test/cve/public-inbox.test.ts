@@ -146,3 +146,37 @@ test('a directory that is not a v2 inbox is refused by name', async () => {
     return true;
   });
 });
+
+/** A v2 layout made with git itself: epochs as public-inbox writes them (one `m` per commit). */
+function epochWith(inbox: string, epoch: number, messages: string[]): void {
+  const dir = path.join(inbox, 'git', `${epoch}.git`);
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'master', dir]);
+  const stream = messages
+    .map(
+      (m, i) =>
+        `commit refs/heads/master\ncommitter list <list@example.invalid> ${1_700_000_000 + i} +0000\ndata 1\nx\nM 100644 inline m\ndata ${Buffer.byteLength(m)}\n${m}\n`,
+    )
+    .join('');
+  execFileSync('git', ['-C', dir, 'fast-import', '--quiet'], { input: stream });
+}
+
+test('epochs are read in order, and a new epoch after a full one is read from its start', async () => {
+  const inbox = tempDir('ferry-epochs-');
+  epochWith(inbox, 0, [asDelivered('CVE-2020-36781'), asDelivered('CVE-2021-46921')]);
+  const r1 = await readInbox(inbox);
+  assert.equal(r1.messages.length, 2);
+  epochWith(inbox, 1, [asDelivered('CVE-2024-50022')]);
+  epochWith(inbox, 10, [asDelivered('CVE-2024-56695')]);
+  const r2 = await readInbox(inbox, { cursor: r1.cursor });
+  assert.deepEqual(
+    r2.messages.map((m) => m.origin.epoch),
+    [1, 10],
+    'numeric order, not text order (10 after 1, not before 2)',
+  );
+  assert.deepEqual(Object.keys(r2.cursor.epochs), ['0', '1', '10']);
+  assert.equal(r2.cursor.epochs['0'], r1.cursor.epochs['0']);
+  assert.deepEqual(
+    parseAnnouncements(r2.messages).announcements.map((a) => a.announcement.cve),
+    ['CVE-2024-50022', 'CVE-2024-56695'],
+  );
+});
