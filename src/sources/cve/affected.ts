@@ -263,10 +263,15 @@ export function decideStream(
   }
 
   const fixes = cve.fix_commits.map((f) => ({ fix: f, found: on(f.commit) }));
-  // The strongest evidence wins: the fix itself reachable, then a provenance line, then patch-id.
+  // The strongest evidence wins (the fix itself reachable, then a provenance line, then
+  // patch-id); on a tie the mainline fix is the one to name.
   const present = fixes
     .filter((x) => strong(x.found))
-    .sort((a, b) => RUNG_ORDER.indexOf(a.found!.via!) - RUNG_ORDER.indexOf(b.found!.via!))[0];
+    .sort(
+      (a, b) =>
+        RUNG_ORDER.indexOf(a.found!.via!) - RUNG_ORDER.indexOf(b.found!.via!) ||
+        Number(b.fix.main) - Number(a.fix.main),
+    )[0];
   if (present) {
     const f = present.found!;
     const what = present.fix.version
