@@ -18,6 +18,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'may these commits go to that stream? (stable-branch policy)',
     load: async () => (await import('./commands/check.js')).default,
   },
+  cve: {
+    summary: 'kernel CVE announcements → requests',
+    load: async () => (await import('./commands/cve.js')).default,
+  },
   version: {
     summary: 'print the version',
     load: async () => (await import('./commands/version.js')).default,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cve } from './cve.js';
 import { forges } from './forges.js';
 import { policy } from './policy.js';
 import { repositories } from './repositories.js';
@@ -17,6 +18,7 @@ export const ferryConfig = z
     policy,
     trackers,
     forges,
+    cve,
   })
   .strict();
 

@@ -63,13 +63,13 @@ const command: Command = {
     const configFile = path.resolve(io.cwd, stringOpt(args.values.config) ?? 'ferry.yaml');
     const repoDir = path.resolve(io.cwd, stringOpt(args.values.repo) ?? '.');
 
-    const [{ loadConfigFile }, { Repo }, { checkCommits }, { status }] = await Promise.all([
-      import('../../config/load-file.js'),
+    const [{ loadConfig }, { Repo }, { checkCommits }, { status }] = await Promise.all([
+      import('../../config/load.js'),
       import('../../git/repo.js'),
       import('../../workflows/check.js'),
       import('../../engine/status.js'),
     ]);
-    const config = await loadConfigFile(configFile);
+    const { config } = await loadConfig(configFile);
     const repo = await Repo.open(repoDir);
     const tracker = {
       cves: stringList(args.values.cve),
