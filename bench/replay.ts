@@ -29,6 +29,7 @@ interface Case {
   multi_commit: boolean;
   human_tree: string;
   X_exists: boolean;
+  X_parents: number | null;
   branch: string;
 }
 
@@ -99,7 +100,8 @@ function gitCherryPick(wt: string, c: Case): Outcome & { checkoutMs: number } {
   const co = sh(wt, ['checkout', '-q', '-f', '--detach', c.parent]);
   const t1 = performance.now();
   if (co.code !== 0) return { verdict: 'error', tree: null, ms: 0, checkoutMs: t1 - t0 };
-  const r = sh(wt, ['cherry-pick', '-x', c.upstream_sha]);
+  // Ferry picks a merge against its first parent (the documented default); git needs -m 1 for that.
+  const r = sh(wt, ['cherry-pick', '-x', ...((c.X_parents ?? 1) > 1 ? ['-m', '1'] : []), c.upstream_sha]);
   const t2 = performance.now();
   let verdict: Verdict;
   let tree: string | null = null;
