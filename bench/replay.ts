@@ -281,7 +281,13 @@ for (const name of names) {
       )
         smart.markers++;
       if (s.tree !== c.human_tree)
-        misses.push({ case: c.backport_sha, x: c.upstream_sha, verdict: s.verdict, via: s.via ?? null });
+        misses.push({
+          case: c.backport_sha,
+          x: c.upstream_sha,
+          verdict: s.verdict,
+          via: s.via ?? null,
+          plain: p?.tree === c.human_tree,
+        });
     }
     if (wt && !gitFirst) g = gitCherryPick(wt, c);
     if (g) {
