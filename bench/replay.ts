@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pick } from '../src/engine/pick.js';
+import { status } from '../src/engine/status.js';
 import { readCommits } from '../src/git/commits.js';
 import { Repo } from '../src/git/repo.js';
 
@@ -28,6 +29,8 @@ interface Case {
   source_is_upstream: boolean;
   multi_commit: boolean;
   human_tree: string;
+  series: string;
+  backport_time: number;
   X_exists: boolean;
   X_parents: number | null;
   branch: string;
@@ -116,20 +119,112 @@ function gitCherryPick(wt: string, c: Case): Outcome & { checkoutMs: number } {
   return { verdict, tree, ms: t2 - t1, checkoutMs: t1 - t0 };
 }
 
+/** OpenStack's release series, oldest first: the order streams are cascaded in. */
+const SERIES = [
+  'austin',
+  'bexar',
+  'cactus',
+  'diablo',
+  'essex',
+  'folsom',
+  'grizzly',
+  'havana',
+  'icehouse',
+  'juno',
+  'kilo',
+  'liberty',
+  'mitaka',
+  'newton',
+  'ocata',
+  'pike',
+  'queens',
+  'rocky',
+  'stein',
+  'train',
+  'ussuri',
+  'victoria',
+  'wallaby',
+  'xena',
+  'yoga',
+  'zed',
+  '2023.1',
+  '2023.2',
+  '2024.1',
+  '2024.2',
+  '2025.1',
+  '2025.2',
+  '2026.1',
+];
+
+/**
+ * The newer stable branch as it stood when a backport was made: what `--cascade` has as
+ * its newer target. Never anything newer than the backport itself.
+ */
+class NewerBranches {
+  private chains = new Map<string, { commit: string; time: number }[]>();
+  constructor(
+    private readonly dir: string,
+    private readonly refOf: Map<string, string>,
+  ) {}
+
+  private chain(series: string): { commit: string; time: number }[] {
+    let c = this.chains.get(series);
+    if (!c) {
+      const out = sh(this.dir, [
+        'rev-list',
+        '--first-parent',
+        '--format=%ct',
+        this.refOf.get(series)!,
+        '--not',
+        'master',
+      ]).out;
+      c = [];
+      const lines = out.split('\n');
+      for (let i = 0; i + 1 < lines.length; i += 2)
+        c.push({ commit: lines[i]!.replace('commit ', ''), time: Number(lines[i + 1]) });
+      this.chains.set(series, c);
+    }
+    return c;
+  }
+
+  stateAt(series: string, time: number): { series: string; commit: string } | null {
+    const i = SERIES.indexOf(series);
+    const newer = SERIES.slice(i + 1).find((s) => this.refOf.has(s));
+    if (i < 0 || !newer) return null;
+    const hit = this.chain(newer).find((e) => e.time <= time);
+    return hit ? { series: newer, commit: hit.commit } : null;
+  }
+}
+
 async function ferryPick(
   repo: Repo,
   c: Case,
   smart: boolean,
   committedAt: Map<string, number>,
+  newer: NewerBranches | null,
 ): Promise<Outcome> {
   let commits = [c.upstream_sha];
   const sources: Record<string, string[]> = {};
+  const t0 = performance.now();
   if (smart) {
     if (c.multi_commit && c.upstream_shas.length > 1)
       commits = [...c.upstream_shas].sort((a, b) => (committedAt.get(a) ?? 0) - (committedAt.get(b) ?? 0));
     else if (c.source_sha && c.source_sha !== c.upstream_sha) sources[c.upstream_sha] = [c.source_sha];
+    // --cascade: the newer branch (as it was then) may already carry a backport the ladder finds.
+    const state = newer?.stateAt(c.series, c.backport_time);
+    if (state) {
+      const found = await status({
+        repo,
+        commits,
+        branches: [state.commit],
+        from: 'master',
+        lowest: 'patch-id',
+      });
+      for (const e of found.entries)
+        if (e.state === 'present' && e.match && e.match !== e.commit)
+          sources[e.commit] = [...new Set([...(sources[e.commit] ?? []), e.match])];
+    }
   }
-  const t0 = performance.now();
   try {
     const r = await pick({
       repo,
@@ -218,6 +313,8 @@ for (const name of names) {
     .filter(Boolean)
     .map((l) => JSON.parse(l));
   const total = cases.length;
+  const refOf = new Map<string, string>();
+  for (const c of cases) refOf.set(c.series, c.branch);
   const stride = Number(values.stride ?? 1);
   if (stride > 1) cases = cases.filter((_, i) => i % stride === 0);
   if (values.limit) cases = cases.slice(0, Number(values.limit));
@@ -239,6 +336,7 @@ for (const name of names) {
   }
 
   const wt = values['no-git'] ? null : workTree(name, mirror);
+  const newer = new NewerBranches(mirror, refOf);
   const plain = tally();
   const smart = tally();
   const git = tally();
@@ -266,11 +364,11 @@ for (const name of names) {
     if (wt && gitFirst) g = gitCherryPick(wt, c);
     let p: Outcome | null = null;
     if (mode !== 'smart') {
-      p = await ferryPick(repo, c, false, committedAt);
+      p = await ferryPick(repo, c, false, committedAt, null);
       count(plain, p, c.human_tree);
     }
     if (mode !== 'plain') {
-      const s = await ferryPick(repo, c, true, committedAt);
+      const s = await ferryPick(repo, c, true, committedAt, newer);
       count(smart, s, c.human_tree);
       if (
         s.verdict === 'clean' &&
