@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { gitEnv } from './run.js';
@@ -123,25 +123,25 @@ export class ObjectReader {
 
 /**
  * Writes a loose object the way git does: zlib-deflated `<type> <size>\0<content>` at
- * `objects/xx/yyyy…`, created under a temporary name and linked into place, read-only.
+ * `objects/xx/yyyy…`, written under a temporary name and renamed into place, read-only.
+ * The calls are synchronous on purpose: a commit object is a few hundred bytes, and four
+ * quick system calls cost less than four trips through libuv's thread pool.
  * SHA-1 repositories only; callers fall back on git for others.
  */
-export async function writeLooseObject(objectsDir: string, type: string, content: Buffer): Promise<string> {
+export function writeLooseObject(objectsDir: string, type: string, content: Buffer): string {
   const header = Buffer.from(`${type} ${content.length}\0`);
   const full = Buffer.concat([header, content]);
   const oid = createHash('sha1').update(full).digest('hex');
   const dir = path.join(objectsDir, oid.slice(0, 2));
   const file = path.join(dir, oid.slice(2));
-  if (await stat(file).catch(() => null)) return oid;
-  await mkdir(dir, { recursive: true });
+  if (existsSync(file)) return oid;
+  mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `tmp_obj_ferry_${process.pid}_${randomBytes(6).toString('hex')}`);
-  await writeFile(tmp, deflateSync(full), { mode: 0o444 });
   try {
-    await link(tmp, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    writeFileSync(tmp, deflateSync(full, { level: 1 }), { mode: 0o444 });
+    renameSync(tmp, file);
   } finally {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
   }
   return oid;
 }

@@ -77,7 +77,8 @@ export function git(cwd: string, args: readonly string[], opts: GitRunOptions = 
     const child = spawn('git', args as string[], {
       cwd,
       env: gitEnv(opts.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // no stdin pipe unless there is input: one pipe fewer to set up per process
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       signal: opts.signal,
     });
     const out: Buffer[] = [];
@@ -87,8 +88,8 @@ export function git(cwd: string, args: readonly string[], opts: GitRunOptions = 
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(new GitSpawnError(args, null, String(e.message), cwd, `could not run git: ${e.message}`));
@@ -110,9 +111,10 @@ export function git(cwd: string, args: readonly string[], opts: GitRunOptions = 
       resolve({ stdout: Buffer.concat(out), stderr, code: exit });
     });
     // A git that exits before reading all input (e.g. on a bad argument) closes the pipe.
-    child.stdin.on('error', () => {});
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
+    if (opts.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => {});
+      child.stdin.end(opts.input);
+    }
   });
 }
 
