@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { repositories } from './repositories.js';
+import { schedules } from './schedules.js';
+import { server } from './server.js';
 import { streams } from './streams.js';
 
 /**
@@ -11,6 +13,8 @@ export const ferryConfig = z
     version: z.literal(1).default(1),
     repositories,
     streams,
+    server,
+    schedules,
   })
   .strict();
 
