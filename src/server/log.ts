@@ -34,6 +34,6 @@ export function createLogger(o: { level?: string; destination?: DestinationStrea
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    o.destination ?? pino.destination({ dest: 1, sync: false }),
+    o.destination ?? pino.destination({ dest: 2, sync: false }),
   );
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { FerryConfig } from '../config/schema.js';
@@ -78,6 +79,11 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   if (o.http) {
     const env = o.env;
     writer = new DeliveryWriter(store);
+    const configuredAdmin = settings.admin_token_env
+      ? readSecret(env, settings.admin_token_env, 'server.admin_token_env')
+      : undefined;
+    // The embedded store's owner hands local operators a token through its lock file.
+    const localAdmin = !configuredAdmin && store.dirLock ? randomBytes(24).toString('base64url') : undefined;
     const app = createApp({
       store,
       writer,
@@ -88,9 +94,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
         read: settings.read_token_env
           ? readSecret(env, settings.read_token_env, 'server.read_token_env')
           : undefined,
-        admin: settings.admin_token_env
-          ? readSecret(env, settings.admin_token_env, 'server.admin_token_env')
-          : undefined,
+        admin: configuredAdmin ?? localAdmin,
       },
       metrics,
       log,
@@ -104,7 +108,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       s.once('error', reject);
       server = s;
     });
-    store.dirLock?.setPort(port);
+    store.dirLock?.advertise(port, localAdmin);
     log.info({ url: `http://${http.host}:${port}/`, store: store.location }, 'listening');
   }
 

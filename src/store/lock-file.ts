@@ -10,6 +10,12 @@ export interface LockOwner {
   pid: number;
   /** The port `ferry serve` listens on, so that `ferry pause` can point at it. */
   port?: number;
+  /**
+   * With no admin token configured, `ferry serve` makes one for this run and keeps it here
+   * (the file is readable by its owner only): whoever may read the data directory may
+   * administer the service that owns it.
+   */
+  admin_token?: string;
   started: string;
 }
 
@@ -27,8 +33,8 @@ export class StoreLockedError extends Error {
 
 export interface DirLock {
   readonly file: string;
-  /** Records the HTTP port once the server listens. */
-  setPort(port: number): void;
+  /** Records the HTTP port (and a local admin token) once the server listens. */
+  advertise(port: number, adminToken?: string): void;
   release(): void;
 }
 
@@ -60,13 +66,14 @@ export function lockDataDir(dir: string): DirLock {
   const owner: LockOwner = { pid: process.pid, started: new Date().toISOString() };
   for (let tries = 0; tries < 5; tries++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', 0o600);
       writeOwner(fd, owner);
       closeSync(fd);
       return {
         file,
-        setPort(port) {
+        advertise(port, adminToken) {
           owner.port = port;
+          if (adminToken) owner.admin_token = adminToken;
           const fd2 = openSync(file, 'r+');
           writeOwner(fd2, owner);
           closeSync(fd2);

@@ -131,7 +131,7 @@ export interface TestDatabase {
   backend: Backend;
   /** How to open it: `{ dataDir }` or `{ databaseUrl }`. */
   open: { dataDir?: string; databaseUrl?: string };
-  /** Environment for a child process using it (DATABASE_URL or FERRY_DATA). */
+  /** Environment for a child process using it (DATABASE_URL, or FERRY_DATA and an empty DATABASE_URL). */
   env: Record<string, string>;
 }
 
@@ -142,7 +142,8 @@ export async function testDatabase(backend: Backend): Promise<TestDatabase> {
     return { backend, open: { databaseUrl: url }, env: { DATABASE_URL: url } };
   }
   const dir = await pgliteDataDir();
-  return { backend, open: { dataDir: dir }, env: { FERRY_DATA: dir } };
+  // An empty DATABASE_URL hides the one a PostgreSQL run sets, so the child uses PGlite.
+  return { backend, open: { dataDir: dir }, env: { FERRY_DATA: dir, DATABASE_URL: '' } };
 }
 
 /** A fresh, opened store of `backend`, closed after the test file. */
