@@ -50,6 +50,7 @@ for (const backend of backends()) {
         method,
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
+      // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, checked field by field
       return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
 
