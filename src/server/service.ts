@@ -51,6 +51,8 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   registerDeliveryJobKind(kinds, registry);
   const metrics = new ServiceMetrics(store);
 
+  // Made before the worker, which lets the webhook writer go first.
+  const writer = o.http ? new DeliveryWriter(store) : undefined;
   let worker: Worker | undefined;
   if (o.worker !== false) {
     worker = new Worker({
@@ -69,16 +71,15 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
           );
       },
       onJobEnd: (job, outcome, seconds) => metrics.jobEnded(job.kind, outcome, seconds),
+      yieldTo: writer ? () => writer.idle() : undefined,
     });
     worker.start();
   }
 
   let server: ReturnType<typeof serve> | undefined;
   let port: number | undefined;
-  let writer: DeliveryWriter | undefined;
-  if (o.http) {
+  if (o.http && writer) {
     const env = o.env;
-    writer = new DeliveryWriter(store);
     const configuredAdmin = settings.admin_token_env
       ? readSecret(env, settings.admin_token_env, 'server.admin_token_env')
       : undefined;

@@ -35,6 +35,11 @@ export interface WorkerOptions {
   tickEveryMs?: number;
   /** Observes each finished run (metrics). */
   onJobEnd?: (job: Job, outcome: JobOutcome, seconds: number) => void;
+  /**
+   * Awaited before each claim: lets latency-critical work in this process go first (the
+   * webhook writer, whose acknowledgements wait on the store; PGlite runs one query at a time).
+   */
+  yieldTo?: () => Promise<void>;
 }
 
 class ShutdownAbort extends Error {
@@ -53,8 +58,8 @@ class LeaseLost extends Error {
  */
 export class Worker {
   readonly id: string;
-  private readonly o: Required<Omit<WorkerOptions, 'onTick' | 'onJobEnd' | 'id'>> &
-    Pick<WorkerOptions, 'onTick' | 'onJobEnd'>;
+  private readonly o: Required<Omit<WorkerOptions, 'onTick' | 'onJobEnd' | 'id' | 'yieldTo'>> &
+    Pick<WorkerOptions, 'onTick' | 'onJobEnd' | 'yieldTo'>;
   private stopping = false;
   private readonly running = new Map<number, { job: Job; abort: AbortController; done: Promise<void> }>();
   private loops: Promise<void>[] = [];
@@ -75,6 +80,7 @@ export class Worker {
       tickEveryMs: opts.tickEveryMs ?? 1_000,
       onTick: opts.onTick,
       onJobEnd: opts.onJobEnd,
+      yieldTo: opts.yieldTo,
     };
   }
 
@@ -167,6 +173,8 @@ export class Worker {
     while (!this.stopping) {
       let job: Job | undefined;
       try {
+        if (this.o.yieldTo) await this.o.yieldTo();
+        if (this.stopping) break;
         job = await claimJob(this.o.store.db, {
           workerId: this.id,
           leaseMs: this.o.leaseMs,

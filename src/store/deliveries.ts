@@ -1,5 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
-import { isPaused } from './controls.js';
+import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from './open.js';
 import { DEFAULT_MAX_ATTEMPTS } from './queue.js';
 import { type DeliveryOutcome, deliveries, jobs } from './schema.js';
@@ -28,62 +27,60 @@ export interface StoredDelivery {
 export type Delivery = typeof deliveries.$inferSelect;
 
 /**
- * Stores a batch of deliveries in one transaction: concurrent webhooks share one commit
- * (and one fsync) instead of waiting for one each. A handled delivery gets its `delivery`
- * job in the same transaction, or is held while the service is paused. A delivery whose
- * (source, dedup key) is already stored, in the table or earlier in the batch, is a duplicate
- * and adds nothing. Results are in the order of the input.
+ * Stores a batch of deliveries in one statement (so one round trip and one commit):
+ * concurrent webhooks share a commit instead of waiting for one each. A handled delivery
+ * gets its `delivery` job in the same statement, or is held while the service is paused.
+ * A delivery whose (source, dedup key) is already stored, in the table or earlier in the
+ * batch, is a duplicate and adds nothing. Results are in the order of the input.
  */
 export async function storeDeliveries(db: Db, batch: NewDelivery[]): Promise<StoredDelivery[]> {
-  return db.transaction(async (tx) => {
-    const paused = await isPaused(tx);
-    const results: StoredDelivery[] = batch.map(() => ({ outcome: 'duplicate' }));
-    const firstOfKey = new Map<string, number>();
-    batch.forEach((d, i) => {
-      const k = `${d.source}\u0000${d.dedupKey}`;
-      if (!firstOfKey.has(k)) firstOfKey.set(k, i);
-    });
-    const unique = [...firstOfKey.values()];
-    const outcomeOf = (d: NewDelivery): DeliveryOutcome =>
-      d.event === null ? 'ignored' : paused ? 'held' : 'queued';
-    const inserted = await tx
-      .insert(deliveries)
-      .values(
-        unique.map((i) => {
-          const d = batch[i]!;
-          return {
-            source: d.source,
-            dedupKey: d.dedupKey,
-            event: d.event,
-            headers: d.headers,
-            body: d.body,
-            outcome: outcomeOf(d),
-          };
-        }),
-      )
-      .onConflictDoNothing({ target: [deliveries.source, deliveries.dedupKey] })
-      .returning({
-        id: deliveries.id,
-        source: deliveries.source,
-        dedupKey: deliveries.dedupKey,
-        outcome: deliveries.outcome,
-      });
-    const queued: { index: number; id: number }[] = [];
-    for (const row of inserted) {
-      const index = firstOfKey.get(`${row.source}\u0000${row.dedupKey}`)!;
-      results[index] = { id: row.id, outcome: row.outcome };
-      if (row.outcome === 'queued') queued.push({ index, id: row.id });
-    }
-    if (queued.length > 0) {
-      const made = await tx
-        .insert(jobs)
-        .values(queued.map((q) => deliveryJob(q.id)))
-        .returning({ id: jobs.id, deliveryId: jobs.deliveryId });
-      const byDelivery = new Map(made.map((j) => [j.deliveryId, j.id]));
-      for (const q of queued) results[q.index]!.jobId = byDelivery.get(q.id);
-    }
-    return results;
+  const results: StoredDelivery[] = batch.map(() => ({ outcome: 'duplicate' }));
+  const firstOfKey = new Map<string, number>();
+  batch.forEach((d, i) => {
+    const k = `${d.source}\u0000${d.dedupKey}`;
+    if (!firstOfKey.has(k)) firstOfKey.set(k, i);
   });
+  const unique = [...firstOfKey.values()].map((i) => batch[i]!);
+  const column = <T>(f: (d: NewDelivery) => T) => sql.param(unique.map(f));
+  const r = (await db.execute(sql`
+    WITH paused AS (
+      SELECT coalesce((SELECT value = 'true'::jsonb FROM controls WHERE key = 'paused'), false) AS yes
+    ), stored AS (
+      INSERT INTO deliveries (source, dedup_key, event, headers, body, outcome)
+      SELECT d.source, d.dedup_key, d.event, d.headers, d.body,
+             CASE WHEN d.event IS NULL THEN 'ignored' WHEN (SELECT yes FROM paused) THEN 'held' ELSE 'queued' END
+      FROM unnest(${column((d) => d.source)}::text[], ${column((d) => d.dedupKey)}::text[],
+                  ${column((d) => d.event)}::text[], ${column((d) => JSON.stringify(d.headers))}::jsonb[],
+                  ${column((d) => d.body)}::text[])
+           AS d(source, dedup_key, event, headers, body)
+      ON CONFLICT (source, dedup_key) DO NOTHING
+      RETURNING id, source, dedup_key, outcome
+    ), queued AS (
+      INSERT INTO jobs (kind, payload, delivery_id, dedup_key, max_attempts)
+      SELECT ${DELIVERY_JOB}, jsonb_build_object('delivery_id', id), id, 'delivery:' || id, ${DEFAULT_MAX_ATTEMPTS}::int
+      FROM stored WHERE outcome = 'queued'
+      RETURNING id, delivery_id
+    )
+    SELECT stored.id::int AS id, stored.source, stored.dedup_key, stored.outcome, queued.id::int AS job_id
+    FROM stored LEFT JOIN queued ON queued.delivery_id = stored.id
+  `)) as unknown as {
+    rows: {
+      id: number;
+      source: string;
+      dedup_key: string;
+      outcome: DeliveryOutcome;
+      job_id: number | null;
+    }[];
+  };
+  for (const row of r.rows) {
+    const index = firstOfKey.get(`${row.source}\u0000${row.dedup_key}`)!;
+    results[index] = {
+      id: Number(row.id),
+      outcome: row.outcome,
+      ...(row.job_id ? { jobId: Number(row.job_id) } : {}),
+    };
+  }
+  return results;
 }
 
 function deliveryJob(deliveryId: number) {
