@@ -202,8 +202,11 @@ async function run(backend: 'pglite' | 'postgres', targetRate: number, closedTot
   }
 }
 
-const results = [await run('pglite', 500, 5000)];
-if (process.env.DATABASE_URL) results.push(await run('postgres', 2000, 20000));
+const only = process.env.BENCH_BACKENDS?.split(',');
+const results = [];
+if (!only || only.includes('pglite')) results.push(await run('pglite', 500, 5000));
+if (process.env.DATABASE_URL && (!only || only.includes('postgres')))
+  results.push(await run('postgres', 2000, 20000));
 else console.error('bench/ingest: DATABASE_URL is not set; PostgreSQL skipped');
 for (const r of results) {
   const m = r.closed_loop_64;

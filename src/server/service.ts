@@ -71,7 +71,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
           );
       },
       onJobEnd: (job, outcome, seconds) => metrics.jobEnded(job.kind, outcome, seconds),
-      yieldTo: writer ? () => writer.idle() : undefined,
+      yieldTo: writer ? () => writer.quiet(25) : undefined,
     });
     worker.start();
   }
