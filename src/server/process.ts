@@ -1,3 +1,4 @@
+import '../workflows/registered.js';
 import type { FerryConfig } from '../config/schema.js';
 import type { JobKinds } from '../store/job-kinds.js';
 import { type OpenOptions, openStore, type Store } from '../store/open.js';
