@@ -22,6 +22,34 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'kernel CVE announcements → requests',
     load: async () => (await import('./commands/cve.js')).default,
   },
+  config: {
+    summary: 'check ferry.yaml, or print its JSON Schema',
+    load: async () => (await import('./commands/config.js')).default,
+  },
+  drain: {
+    summary: 'pause, then wait until no job is queued or running',
+    load: async () => (await import('./commands/drain.js')).default,
+  },
+  jobs: {
+    summary: 'list jobs, or retry a dead one',
+    load: async () => (await import('./commands/jobs.js')).default,
+  },
+  pause: {
+    summary: 'stop triggers from making new work (deliveries are still stored)',
+    load: async () => (await import('./commands/pause.js')).default,
+  },
+  resume: {
+    summary: 'let triggers make work again; held deliveries are queued',
+    load: async () => (await import('./commands/resume.js')).default,
+  },
+  serve: {
+    summary: 'run the service: webhooks, API, metrics and a worker',
+    load: async () => (await import('./commands/serve.js')).default,
+  },
+  worker: {
+    summary: 'run workers only, on PostgreSQL (DATABASE_URL)',
+    load: async () => (await import('./commands/worker.js')).default,
+  },
   version: {
     summary: 'print the version',
     load: async () => (await import('./commands/version.js')).default,

@@ -1,28 +1,76 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { type FerryConfig, ferryConfig } from './schema.js';
 
-/**
- * Reading ferry.yaml: YAML, then the schema. Errors name the file and the line of the
- * offending key, so a person can go straight to it.
- */
+/** One problem in the configuration, located in the file. */
+export interface ConfigProblem {
+  /** Dotted path in the document (`streams.1.branch`); empty for the document itself. */
+  path: string;
+  /** 1-based; 0 when the problem has no place in the file. */
+  line: number;
+  column: number;
+  message: string;
+}
 
-/** A configuration that is missing, not YAML, or not a valid ferry.yaml: bad input (exit 2). */
-export class ConfigFileError extends Error {
-  override name = 'ConfigFileError';
+/** The file is missing, is not YAML, or does not match the schema. Lists every problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
   readonly exitCode = 2;
   constructor(
     readonly input: string,
-    message: string,
+    readonly problems: ConfigProblem[],
   ) {
-    super(message);
+    // One problem is one line (as every bad-input error is); several are listed under a count.
+    super(
+      problems.length === 1
+        ? formatProblem(input, problems[0]!)
+        : `${input}: ${problems.length} problems\n${problems.map((p) => `  ${formatProblem(input, p)}`).join('\n')}`,
+    );
   }
+}
+
+export function formatProblem(file: string, p: ConfigProblem): string {
+  const where = p.line ? `${file}:${p.line}:${p.column}` : file;
+  return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+}
+
+/** The configuration Ferry runs with when there is no file at all. */
+export function defaultConfig(): FerryConfig {
+  return ferryConfig.parse({});
+}
+
+/**
+ * Parses and validates `text` (the contents of `file`). Every YAML error and every schema
+ * problem is reported together, each with its path and its line:column in the file.
+ */
+export function parseConfig(text: string, file: string): FerryConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return { line: 0, column: 0 };
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({ path: '', ...at(e.pos[0]), message: e.message.split('\n')[0]! })),
+    );
+  }
+  const raw = doc.toJS() ?? {};
+  const result = ferryConfig.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    file,
+    result.error.issues.map((issue) => locate(doc, issue, at)),
+  );
 }
 
 export interface LoadedConfig {
   config: FerryConfig;
-  /** The file read (absolute), or null for the built-in empty configuration. */
+  /** The file read (absolute), or null for the built-in configuration. */
   file: string | null;
   /** Relative paths in the configuration are relative to this directory. */
   dir: string;
@@ -30,47 +78,53 @@ export interface LoadedConfig {
 
 /**
  * Reads and validates a configuration file (`file` relative to `cwd`). With `optional`, a
- * missing file gives the empty configuration, for commands that can work without one.
+ * missing file gives the built-in configuration, for commands that work without one.
  */
-export async function loadConfig(
-  file: string,
-  opts: { optional?: boolean; cwd?: string } = {},
-): Promise<LoadedConfig> {
+export function loadConfig(file: string, opts: { optional?: boolean; cwd?: string } = {}): LoadedConfig {
   const abs = path.resolve(opts.cwd ?? process.cwd(), file);
   let text: string;
   try {
-    text = await readFile(abs, 'utf8');
+    text = readFileSync(abs, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && opts.optional)
-      return { config: ferryConfig.parse({}), file: null, dir: path.dirname(abs) };
-    throw new ConfigFileError(file, `cannot read configuration '${file}' (${code}); pass --config FILE`);
+      return { config: defaultConfig(), file: null, dir: path.dirname(abs) };
+    const why = `cannot read configuration (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (e as Error).message}); pass --config FILE`;
+    throw new ConfigError(file, [{ path: '', line: 0, column: 0, message: why }]);
   }
   return { config: parseConfig(text, file), file: abs, dir: path.dirname(abs) };
 }
 
-/** Validates configuration text; `file` only names it in errors. */
-export function parseConfig(text: string, file: string): FerryConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const at = lines.linePos(err.pos[0]);
-    throw new ConfigFileError(file, `${file}:${at.line}: not valid YAML: ${err.message.split('\n')[0]}`);
+/**
+ * Finds the node an issue is about. A missing key has no node of its own, so the nearest
+ * existing ancestor (the mapping that lacks it) is where the problem is reported.
+ */
+function locate(
+  doc: ReturnType<typeof parseDocument>,
+  issue: z.core.$ZodIssue,
+  at: (offset: number | undefined) => { line: number; column: number },
+): ConfigProblem {
+  const path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+  // An unknown key is reported at the key itself, not at the mapping holding it.
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true);
+    if (!isNode(node)) continue;
+    let offset = node.range?.[0];
+    if (keys.length > 0 && n === path.length && 'items' in node && Array.isArray(node.items)) {
+      const pair = (node.items as { key?: { value?: unknown; range?: [number, number, number] } }[]).find(
+        (p) => p.key && keys.includes(String(p.key.value)),
+      );
+      offset = pair?.key?.range?.[0] ?? offset;
+    }
+    return { path: path.join('.'), ...at(offset), message: describe(issue) };
   }
-  const parsed = ferryConfig.safeParse(doc.toJS() ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const keys = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) keys.push(issue.keys[0]);
-  // The deepest node that exists: an unknown key's parent, or the value that is wrong.
-  let line: number | null = null;
-  for (let n = keys.length; n >= 0 && line === null; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
-    if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
+  return { path: path.join('.'), line: 0, column: 0, message: describe(issue) };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return `required (${issue.expected})`;
   }
-  const where = keys.length > 0 ? keys.join('.') : '(top level)';
-  const extra =
-    parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
-  throw new ConfigFileError(file, `${file}:${line ?? 1}: ${where}: ${issue.message}${extra}`);
+  return issue.message;
 }

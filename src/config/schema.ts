@@ -3,6 +3,8 @@ import { cve } from './cve.js';
 import { forges } from './forges.js';
 import { policy } from './policy.js';
 import { repositories } from './repositories.js';
+import { schedules } from './schedules.js';
+import { server } from './server.js';
 import { streams } from './streams.js';
 import { trackers } from './trackers.js';
 
@@ -19,6 +21,8 @@ export const ferryConfig = z
     trackers,
     forges,
     cve,
+    server,
+    schedules,
   })
   .strict();
 

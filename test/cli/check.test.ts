@@ -193,7 +193,7 @@ test('bad input exits 2 with one line naming it', async () => {
     ],
     [
       ['console-lock-fix', '--to', '2025.1', '--config', 'nope.yaml', '--repo', repo],
-      /cannot read configuration/,
+      /nope\.yaml: cannot read configuration \(no such file\); pass --config FILE/,
     ],
     [
       ['console-lock-fix', '--to', '2025.1', ...common(), '--in-review', '2024.2'],
@@ -214,8 +214,8 @@ test('an invalid configuration names its file and line; --json reports the error
   const r = await check(['console-lock-fix', '--to', '2025.1', '--config', bad, '--repo', repo, '--json']);
   assert.equal(r.code, 2);
   const body = JSON.parse(r.out);
-  assert.equal(body.error.kind, 'ConfigFileError');
-  assert.match(body.error.message, /ferry\.yaml:\d+: policy\.newer_first\.exempt_security: /);
+  assert.equal(body.error.kind, 'ConfigError');
+  assert.match(body.error.message, /ferry\.yaml:\d+:\d+: policy\.newer_first\.exempt_security: /);
   const line = Number(/ferry\.yaml:(\d+):/.exec(body.error.message)![1]);
   assert.match(readFileSync(bad, 'utf8').split('\n')[line - 1]!, /exempt_security: sometimes/);
 });

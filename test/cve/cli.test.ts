@@ -77,7 +77,7 @@ test('ferry cve: bad usage exits 2 with one clear line', async () => {
     [['cve', 'import', '--mbox', 'a'], /not wired in yet; run with --dry-run/],
     [
       ['cve', 'import', '--mbox', 'a', '--dry-run', '--config', 'missing.yaml'],
-      /cannot read configuration 'missing\.yaml'/,
+      /missing\.yaml: cannot read configuration \(no such file\)/,
     ],
   ];
   for (const [argv, message] of cases) {

@@ -84,6 +84,6 @@ test('cve.streams picks streams by name; an unknown name is a configuration erro
   );
   assert.throws(
     () => cveStreams(ferryConfig.parse({ ...config, cve: { streams: ['rhel-8'] } })),
-    /cve\.streams names 'rhel-8', which is not a configured stream \(rhel-9, lts-5\.10, lts-5\.15, scratch\)/,
+    /cve\.streams: names 'rhel-8', which is not a configured stream \(rhel-9, lts-5\.10, lts-5\.15, scratch\)/,
   );
 });

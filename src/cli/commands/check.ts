@@ -69,7 +69,7 @@ const command: Command = {
       import('../../workflows/check.js'),
       import('../../engine/status.js'),
     ]);
-    const { config } = await loadConfig(configFile);
+    const { config } = loadConfig(configFile);
     const repo = await Repo.open(repoDir);
     const tracker = {
       cves: stringList(args.values.cve),

@@ -190,7 +190,7 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
     );
   const dryRun = Boolean(args.values['dry-run']);
   const configArg = stringOpt(args.values.config);
-  const loaded = await loadConfig(configArg ?? 'ferry.yaml', {
+  const loaded = loadConfig(configArg ?? 'ferry.yaml', {
     optional: configArg === undefined,
     cwd: io.cwd,
   });
