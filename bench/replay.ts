@@ -187,12 +187,16 @@ class NewerBranches {
     return c;
   }
 
-  stateAt(series: string, time: number): { series: string; commit: string } | null {
+  /** Every newer branch as it stood at `time`, nearest first. */
+  statesAt(series: string, time: number): { series: string; commit: string }[] {
     const i = SERIES.indexOf(series);
-    const newer = SERIES.slice(i + 1).find((s) => this.refOf.has(s));
-    if (i < 0 || !newer) return null;
-    const hit = this.chain(newer).find((e) => e.time <= time);
-    return hit ? { series: newer, commit: hit.commit } : null;
+    if (i < 0) return [];
+    const out: { series: string; commit: string }[] = [];
+    for (const newer of SERIES.slice(i + 1).filter((s) => this.refOf.has(s))) {
+      const hit = this.chain(newer).find((e) => e.time <= time);
+      if (hit) out.push({ series: newer, commit: hit.commit });
+    }
+    return out;
   }
 }
 
@@ -205,24 +209,28 @@ async function ferryPick(
 ): Promise<Outcome> {
   let commits = [c.upstream_sha];
   const sources: Record<string, string[]> = {};
+  const later: Record<string, string[]> = {};
   const t0 = performance.now();
   if (smart) {
     if (c.multi_commit && c.upstream_shas.length > 1)
       commits = [...c.upstream_shas].sort((a, b) => (committedAt.get(a) ?? 0) - (committedAt.get(b) ?? 0));
     else if (c.source_sha && c.source_sha !== c.upstream_sha) sources[c.upstream_sha] = [c.source_sha];
-    // --cascade: the newer branch (as it was then) may already carry a backport the ladder finds.
-    const state = newer?.stateAt(c.series, c.backport_time);
-    if (state) {
+    // --cascade: the newer branches (as they were then) may already carry a backport the ladder
+    // finds; the nearest newer one is tried first, the others only after the original.
+    const states = newer?.statesAt(c.series, c.backport_time) ?? [];
+    if (states.length) {
       const found = await status({
         repo,
         commits,
-        branches: [state.commit],
+        branches: states.map((st) => st.commit),
         from: 'master',
         lowest: 'patch-id',
       });
-      for (const e of found.entries)
-        if (e.state === 'present' && e.match && e.match !== e.commit)
-          sources[e.commit] = [...new Set([...(sources[e.commit] ?? []), e.match])];
+      for (const e of found.entries) {
+        if (e.state !== 'present' || !e.match || e.match === e.commit) continue;
+        const bucket = e.branch === states[0]!.commit ? sources : later;
+        bucket[e.commit] = [...new Set([...(bucket[e.commit] ?? []), e.match])];
+      }
     }
   }
   try {
@@ -235,6 +243,7 @@ async function ferryPick(
       findPrerequisites: false,
       fallback: smart,
       sources,
+      fallbackSources: later,
       committer: { name: 'Bench', email: 'bench@example.org' },
       now: new Date(0),
     });

@@ -42,6 +42,8 @@ export interface PickOptions {
   checkPresent?: boolean;
   /** Per commit (as given), other commits carrying the same change, tried first as sources. */
   sources?: Record<string, string[]>;
+  /** Per commit, commits carrying the same change tried only after the original conflicts. */
+  fallbackSources?: Record<string, string[]>;
   /** Where the commits come from (for the ladder); default the repository's main branch. */
   from?: string;
   concurrency?: number;
@@ -56,6 +58,8 @@ interface SeriesItem {
   commit: Commit;
   /** Commits to try as source before the commit itself. */
   alternates: Commit[];
+  /** Commits to try after the commit itself conflicted. */
+  fallbacks: Commit[];
 }
 
 interface Ctx {
@@ -76,12 +80,16 @@ export async function pick(opts: PickOptions): Promise<PickReport> {
   const commits = await readCommits(repo, oids);
   for (const c of commits) pickParent(c, opts.mainline);
 
-  const alternates = new Map<string, Commit[]>();
-  for (const [given, list] of Object.entries(opts.sources ?? {})) {
-    const [key] = await repo.resolveCommits([given], 'commit');
-    const alts = await readCommits(repo, await repo.resolveCommits(list, 'source commit'));
-    alternates.set(key!, alts);
-  }
+  const readSources = async (given: Record<string, string[]> | undefined) => {
+    const out = new Map<string, Commit[]>();
+    for (const [commit, list] of Object.entries(given ?? {})) {
+      const [key] = await repo.resolveCommits([commit], 'commit');
+      out.set(key!, await readCommits(repo, await repo.resolveCommits(list, 'source commit')));
+    }
+    return out;
+  };
+  const alternates = await readSources(opts.sources);
+  const fallbacks = await readSources(opts.fallbackSources);
 
   const branches = opts.dryRun
     ? tips.map(() => null)
@@ -99,10 +107,12 @@ export async function pick(opts: PickOptions): Promise<PickReport> {
     fallback: opts.fallback ?? true,
   };
 
-  const items = (extra?: Map<string, Commit[]>): SeriesItem[] =>
+  // Cascading, the nearest newer target's result is tried first; farther ones only after the original.
+  const items = (nearest?: Map<string, Commit[]>, farther?: Map<string, Commit[]>): SeriesItem[] =>
     commits.map((c) => ({
       commit: c,
-      alternates: [...(extra?.get(c.oid) ?? []), ...(alternates.get(c.oid) ?? [])],
+      alternates: [...(nearest?.get(c.oid) ?? []), ...(alternates.get(c.oid) ?? [])],
+      fallbacks: [...(farther?.get(c.oid) ?? []), ...(fallbacks.get(c.oid) ?? [])],
     }));
 
   let results: TargetResult[];
@@ -110,12 +120,13 @@ export async function pick(opts: PickOptions): Promise<PickReport> {
     results = [];
     for (const [i, tip] of tips.entries()) {
       const newer = results[i - 1];
-      const extra = newer ? await cascadeSources(repo, newer) : undefined;
-      results.push(await pickTarget(ctx, tip, items(extra), newer ? `cascade:${newer.target}` : null));
+      const nearest = newer ? await cascadeSources(repo, [newer]) : undefined;
+      const farther = i > 1 ? await cascadeSources(repo, results.slice(0, i - 1).reverse()) : undefined;
+      results.push(await pickTarget(ctx, tip, items(nearest, farther), cascadeLabels(results)));
     }
   } else {
     results = await mapLimit(tips, opts.concurrency ?? defaultConcurrency(), (tip) =>
-      pickTarget(ctx, tip, items(), null),
+      pickTarget(ctx, tip, items(), new Map()),
     );
   }
 
@@ -189,25 +200,44 @@ async function committerOf(repo: Repo, opts: PickOptions): Promise<Person> {
   return { name: 'Ferry', email: 'ferry@localhost', date };
 }
 
-/** What a newer target's result offers an older one: the commits it made or found. */
-async function cascadeSources(repo: Repo, newer: TargetResult): Promise<Map<string, Commit[]>> {
+/** What newer targets' results offer an older one: the commits they made or found, in order. */
+async function cascadeSources(repo: Repo, newer: TargetResult[]): Promise<Map<string, Commit[]>> {
   const pairs: [string, string][] = [];
-  for (const c of newer.commits) {
-    if (c.status === 'picked' && c.result) pairs.push([c.commit, c.result]);
-    else if (c.status === 'present' && c.match && c.match !== c.commit) pairs.push([c.commit, c.match]);
-  }
+  for (const t of newer)
+    for (const c of t.commits) {
+      if (c.status === 'picked' && c.result) pairs.push([c.commit, c.result]);
+      else if (c.status === 'present' && c.match && c.match !== c.commit) pairs.push([c.commit, c.match]);
+    }
   const read = await readCommits(
     repo,
     pairs.map(([, s]) => s),
   );
-  return new Map(pairs.map(([c], i) => [c, [read[i]!]]));
+  const out = new Map<string, Commit[]>();
+  pairs.forEach(([c], i) => {
+    const list = out.get(c) ?? [];
+    if (!list.some((x) => x.oid === read[i]!.oid)) list.push(read[i]!);
+    out.set(c, list);
+  });
+  return out;
+}
+
+/** Which newer target each cascade source came from, for `source_used`. */
+function cascadeLabels(newer: TargetResult[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const t of newer)
+    for (const c of t.commits) {
+      const s = c.status === 'picked' ? c.result : c.status === 'present' ? c.match : null;
+      if (s && s !== c.commit && !labels.has(s)) labels.set(s, `cascade:${t.target}`);
+    }
+  return labels;
 }
 
 async function pickTarget(
   ctx: Ctx,
   tip: BranchTip,
   items: SeriesItem[],
-  cascadeLabel: string | null,
+  /** Where each cascade source came from (`cascade:<target>`). */
+  labels: Map<string, string>,
 ): Promise<TargetResult> {
   const { repo, opts } = ctx;
   const result: TargetResult = {
@@ -261,7 +291,7 @@ async function pickTarget(
         outcome: Extract<Awaited<ReturnType<typeof applyCommit>>, { kind: 'conflict' }>;
       } | null = null;
       let done: CommitPick | null = null;
-      for (const source of [...item.alternates, x]) {
+      for (const source of [...item.alternates, x, ...item.fallbacks]) {
         const outcome = await applyCommit(repo, {
           commit: source,
           ontoTree: tree,
@@ -333,7 +363,7 @@ async function pickTarget(
     const sources = new Set(
       result.commits
         .filter((c) => c.status === 'picked')
-        .map((c) => (c.source === c.commit ? 'original' : (cascadeLabel ?? 'source'))),
+        .map((c) => (c.source === c.commit ? 'original' : (labels.get(c.source) ?? 'source'))),
     );
     result.source_used = sources.size === 1 ? [...sources][0]! : sources.size === 0 ? 'original' : 'mixed';
   } catch (e) {
