@@ -2,6 +2,10 @@ import type { Command } from './command.js';
 
 /** Every subcommand: name, one-line summary, and how to load it. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  demo: {
+    summary: 'run the whole flow on a built example (nothing to set up)',
+    load: async () => (await import('./commands/demo.js')).default,
+  },
   pick: {
     summary: 'put upstream commits on branches (no work tree needed)',
     load: async () => (await import('./commands/pick.js')).default,
@@ -21,6 +25,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   cve: {
     summary: 'kernel CVE announcements → requests',
     load: async () => (await import('./commands/cve.js')).default,
+  },
+  request: {
+    summary: 'file, list and show requests in the built-in tracker',
+    load: async () => (await import('./commands/request.js')).default,
   },
   config: {
     summary: 'check ferry.yaml, or print its JSON Schema',

@@ -1,10 +1,12 @@
+import type { StoredRequest } from '../store/builtin-issues.js';
 import { StoreLockedError } from '../store/lock-file.js';
 import type { Store } from '../store/open.js';
 import type { Job, JobFilter, RetryOutcome } from '../store/queue.js';
+import type { FiledRequest, NewBuiltinRequest, RequestView } from '../workflows/builtin-requests.js';
 import type { ServiceStatus } from '../workflows/service-control.js';
 import type { CliIO, ParsedArgs } from './command.js';
 import { EXIT, stringOpt } from './command.js';
-import { serviceConfig, storeOptions } from './service-target.js';
+import { serviceConfig, storeOptions, workDirOf } from './service-target.js';
 
 /**
  * What the operator commands need from the service, over its admin API (`--url`, or the
@@ -18,7 +20,16 @@ export interface ServiceControl {
   resume(): Promise<ServiceStatus & { released: number }>;
   retry(id: number): Promise<RetryOutcome>;
   listJobs(f: JobFilter): Promise<Job[]>;
+  /** The built-in tracker's requests. */
+  fileRequest(r: NewBuiltinRequest): Promise<FiledRequest>;
+  listRequests(limit: number): Promise<StoredRequest[]>;
+  showRequest(key: string): Promise<RequestView>;
   close(): Promise<void>;
+}
+
+class NoSuchRequest extends Error {
+  override name = 'NoSuchRequest';
+  readonly exitCode = EXIT.usage;
 }
 
 export class ServiceUnreachableError extends Error {
@@ -47,6 +58,8 @@ export const CONTROL_HELP = `  --url URL       a running service's address (or $
 
 export async function connectControl(io: CliIO, args: ParsedArgs): Promise<ServiceControl> {
   const { config } = await serviceConfig(io, args);
+  const { configureWorkflows } = await import('../workflows/runtime.js');
+  configureWorkflows({ config, env: io.env, dataDir: workDirOf(io, args) });
   const tokenVar = config.server.admin_token_env ?? 'FERRY_ADMIN_TOKEN';
   const token = io.env[tokenVar] || undefined;
   const url = stringOpt(args.values.url) ?? io.env.FERRY_URL;
@@ -68,6 +81,7 @@ export async function connectControl(io: CliIO, args: ParsedArgs): Promise<Servi
 async function storeControl(store: Store): Promise<ServiceControl> {
   const ctl = await import('../workflows/service-control.js');
   const { listJobs } = await import('../store/queue.js');
+  const builtin = await import('../workflows/builtin-requests.js');
   return {
     via: `${store.location} (store)`,
     status: () => ctl.serviceStatus(store),
@@ -75,6 +89,9 @@ async function storeControl(store: Store): Promise<ServiceControl> {
     resume: () => ctl.resumeService(store, 'cli'),
     retry: (id) => ctl.retryDeadJob(store, id, 'cli'),
     listJobs: (f) => listJobs(store.db, f),
+    fileRequest: (r) => builtin.fileRequest(store, { ...r, requestedBy: r.requestedBy ?? 'cli' }),
+    listRequests: (limit) => builtin.listBuiltinRequests(store, limit),
+    showRequest: (key) => builtin.showBuiltinRequest(store, key),
     close: () => store.close(),
   };
 }
@@ -83,12 +100,20 @@ function apiControl(base: string, token: string | undefined): ServiceControl {
   const root = base.replace(/\/+$/, '');
   // biome-ignore lint/suspicious/noExplicitAny: the API's documented JSON, read field by field below
   type Body = any;
-  const call = async (method: 'GET' | 'POST', path: string): Promise<{ status: number; body: Body }> => {
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    json?: unknown,
+  ): Promise<{ status: number; body: Body }> => {
     let res: Response;
     try {
       res = await fetch(`${root}${path}`, {
         method,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
       });
     } catch (e) {
       throw new ServiceUnreachableError(
@@ -121,6 +146,23 @@ function apiControl(base: string, token: string | undefined): ServiceControl {
       if (f.kind) q.set('kind', f.kind);
       if (f.limit) q.set('limit', String(f.limit));
       return ((await call('GET', `/api/jobs?${q}`)).body.jobs as Record<string, unknown>[]).map(revive);
+    },
+    async fileRequest(r) {
+      const res = await call('POST', '/api/builtin-requests', {
+        title: r.title,
+        body: r.body,
+        fix_version: r.fixVersion,
+        commits: r.commits,
+      });
+      if (res.status !== 201)
+        throw new ApiRefusedError(res.body.error ?? `the service answered ${res.status}`);
+      return res.body as FiledRequest;
+    },
+    listRequests: async (limit) => (await call('GET', `/api/builtin-requests?limit=${limit}`)).body.requests,
+    async showRequest(key) {
+      const res = await call('GET', `/api/builtin-requests/${encodeURIComponent(key)}`);
+      if (res.status === 404) throw new NoSuchRequest(res.body.error ?? `request ${key} does not exist`);
+      return res.body.request as RequestView;
     },
     close: async () => {},
   };

@@ -37,6 +37,11 @@ export function storeOptions(io: CliIO, args: ParsedArgs): OpenOptions {
   return { dataDir: path.resolve(io.cwd, stringOpt(args.values.data) ?? io.env.FERRY_DATA ?? '.ferry') };
 }
 
+/** Where the service keeps its own files (mirrors), with either store: `--data`, $FERRY_DATA, `.ferry`. */
+export function workDirOf(io: CliIO, args: ParsedArgs): string {
+  return path.resolve(io.cwd, stringOpt(args.values.data) ?? io.env.FERRY_DATA ?? '.ferry');
+}
+
 export function intOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
   const v = stringOpt(args.values[name]);
   if (v === undefined) return undefined;

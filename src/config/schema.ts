@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bot } from './bot.js';
 import { cve } from './cve.js';
 import { forges } from './forges.js';
 import { policy } from './policy.js';
@@ -15,6 +16,7 @@ import { trackers } from './trackers.js';
 export const ferryConfig = z
   .object({
     version: z.literal(1).default(1),
+    bot,
     repositories,
     streams,
     policy,

@@ -6,6 +6,8 @@ import type { Store } from '../store/open.js';
 import { getJob, JOB_STATES, listJobs } from '../store/queue.js';
 import { getRequest, listRequests } from '../store/requests.js';
 import type { AttemptState, DeliveryOutcome, JobState, LedgerState, RequestState } from '../store/schema.js';
+import { TrackerInputError } from '../trackers/types.js';
+import { fileRequest, listBuiltinRequests, showBuiltinRequest } from '../workflows/builtin-requests.js';
 import { pauseService, resumeService, retryDeadJob, serviceStatus } from '../workflows/service-control.js';
 import type { Logger } from './log.js';
 import { constantTimeEqual } from './webhook-auth.js';
@@ -80,7 +82,14 @@ const DELIVERY_OUTCOMES: DeliveryOutcome[] = ['queued', 'ignored', 'held'];
 
 export function mountApi(
   app: Hono,
-  o: { store: Store; tokens: ApiTokens; log: Logger; onResume?: () => void; onRetry?: () => void },
+  o: {
+    store: Store;
+    tokens: ApiTokens;
+    log: Logger;
+    onResume?: () => void;
+    onRetry?: () => void;
+    onQueued?: () => void;
+  },
 ): void {
   const { store } = o;
   const read = requireRole(o.tokens, 'read');
@@ -162,6 +171,44 @@ export function mountApi(
       beforeId: check(intParam(c, 'before'), 'before', 'a delivery id'),
     });
     return c.json({ deliveries });
+  });
+
+  // The built-in tracker's requests (`ferry request add|list|show` talk to these when a
+  // running service owns the embedded store).
+  app.get('/api/builtin-requests', read, async (c) =>
+    c.json({ requests: await listBuiltinRequests(store, limit(c)) }),
+  );
+  app.get('/api/builtin-requests/:key', read, async (c) => {
+    try {
+      return c.json({ request: await showBuiltinRequest(store, c.req.param('key')) });
+    } catch (e) {
+      if (e instanceof TrackerInputError) return c.json({ error: e.message }, 404);
+      throw e;
+    }
+  });
+  app.post('/api/builtin-requests', admin, async (c) => {
+    let body: Record<string, unknown>;
+    try {
+      body = (await c.req.json()) as Record<string, unknown>;
+    } catch {
+      return c.json({ error: 'the body is not JSON' }, 400);
+    }
+    const strings = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    try {
+      const filed = await fileRequest(store, {
+        title: typeof body.title === 'string' ? body.title : undefined,
+        body: typeof body.body === 'string' ? body.body : undefined,
+        fixVersion: typeof body.fix_version === 'string' ? body.fix_version : '',
+        commits: strings(body.commits),
+        requestedBy: 'api:admin',
+      });
+      o.onQueued?.();
+      return c.json(filed, 201);
+    } catch (e) {
+      if (e instanceof TrackerInputError) return c.json({ error: e.message, input: e.input }, 400);
+      throw e;
+    }
   });
 
   app.post('/api/pause', admin, async (c) => {

@@ -107,6 +107,7 @@ export function createApp(o: AppOptions): Hono<Env> {
     log,
     onResume: o.onQueued,
     onRetry: o.onQueued,
+    onQueued: o.onQueued,
   });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   return app;

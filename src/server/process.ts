@@ -16,6 +16,7 @@ export interface ServiceProcessOptions {
   kinds?: JobKinds;
   events?: EventRegistry;
   workerOptions?: ServiceOptions['workerOptions'];
+  workDir?: string;
   /** Called once the service runs (the CLI prints its ready line here). */
   onReady?: (service: RunningService, store: Store) => void;
   /** Resolves to stop the service (default: SIGTERM or SIGINT). */
@@ -41,6 +42,7 @@ export async function runServiceProcess(o: ServiceProcessOptions): Promise<void>
       kinds: o.kinds,
       events: o.events,
       workerOptions: o.workerOptions,
+      workDir: o.workDir,
     });
   } catch (e) {
     await store.close();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { FerryConfig } from '../config/schema.js';
 import { readSecret } from '../config/secret.js';
@@ -7,6 +8,7 @@ import { type JobKinds, jobKinds } from '../store/job-kinds.js';
 import type { Store } from '../store/open.js';
 import { registerDeliveryJobKind } from '../workflows/deliveries.js';
 import { type EventRegistry, events } from '../workflows/events.js';
+import { configureWorkflows } from '../workflows/runtime.js';
 import { createApp } from './app.js';
 import { DeliveryWriter } from './delivery-writer.js';
 import type { Logger } from './log.js';
@@ -26,6 +28,8 @@ export interface ServiceOptions {
   worker?: boolean;
   kinds?: JobKinds;
   events?: EventRegistry;
+  /** Where the workflows keep their files (mirrors); default `.ferry` in the current directory. */
+  workDir?: string;
   /** Tests and benchmarks tune the worker's timings. */
   workerOptions?: Partial<Pick<WorkerOptions, 'leaseMs' | 'pollMs' | 'reapEveryMs' | 'tickEveryMs' | 'id'>>;
 }
@@ -49,6 +53,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   const kinds = o.kinds ?? jobKinds;
   const registry = o.events ?? events;
   registerDeliveryJobKind(kinds, registry);
+  configureWorkflows({ config, env: o.env, dataDir: o.workDir ?? path.resolve('.ferry') });
   const metrics = new ServiceMetrics(store);
 
   // Made before the worker, which lets the webhook writer go first.

@@ -1,6 +1,7 @@
 /** The store's public surface: open it, then use the repository functions and the queue. */
 export * from './attempts.js';
 export * from './audit.js';
+export * from './builtin-issues.js';
 export * from './controls.js';
 export * from './cursors.js';
 export * from './deliveries.js';

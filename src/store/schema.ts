@@ -213,3 +213,45 @@ export const controls = pgTable('controls', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
   updatedBy: text('updated_by'),
 });
+
+/**
+ * The built-in tracker's requests (`ferry request add`): issues that live in Ferry's own
+ * store, so the whole flow runs with no outside system. Keys are `<prefix>-<n>`.
+ */
+export const builtinIssues = pgTable(
+  'builtin_issues',
+  {
+    key: text('key').primaryKey(),
+    prefix: text('prefix').notNull(),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    status: text('status').notNull().default('New'),
+    fixVersions: jsonb('fix_versions').$type<string[]>().notNull().default([]),
+    labels: jsonb('labels').$type<string[]>().notNull().default([]),
+    commitHashLines: jsonb('commit_hash_lines').$type<string[]>().notNull().default([]),
+    links: jsonb('links').$type<{ url: string; title: string | null }[]>().notNull().default([]),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('builtin_issues_number').on(t.prefix, t.number)],
+);
+
+export const builtinComments = pgTable(
+  'builtin_comments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    issueKey: text('issue_key')
+      .notNull()
+      .references(() => builtinIssues.key),
+    body: text('body').notNull(),
+    /** Ferry's hidden marker: a comment with the same marker on the same issue is never added twice. */
+    marker: text('marker'),
+    author: text('author'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('builtin_comments_issue').on(t.issueKey),
+    uniqueIndex('builtin_comments_marker').on(t.issueKey, t.marker),
+  ],
+);

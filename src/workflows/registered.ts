@@ -1,7 +1,9 @@
 /**
- * The workflows the service runs. Importing a workflow module registers its job kinds
- * (`registerJobKind`) and its event classifiers and handlers (`registerEventClassifier`,
- * `onEvent`) in the default registries; `ferry serve` and `ferry worker` import this file,
- * so a new workflow adds one import line here.
+ * The workflows the service runs. Importing this file registers their job kinds
+ * (`registerJobKind`) and their event classifiers and handlers (`registerEventClassifier`,
+ * `onEvent`) in the default registries; `ferry serve`, `ferry worker` and `ferry demo`
+ * import it, so a new workflow adds one line here.
  */
-export {};
+import { registerBackportOnRequest } from './backport-on-request.js';
+
+registerBackportOnRequest();

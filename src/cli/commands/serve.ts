@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { EXIT, stringOpt } from '../command.js';
-import { intOption, serviceConfig, storeOptions } from '../service-target.js';
+import { intOption, serviceConfig, storeOptions, workDirOf } from '../service-target.js';
 
 const HELP = `Usage: ferry serve [--port N] [--host ADDR] [--data DIR] [--config FILE] [--json]
 
@@ -47,6 +47,7 @@ const command: Command = {
     await runServiceProcess({
       config,
       store,
+      workDir: workDirOf(io, args),
       env: io.env,
       log,
       http: { port, host },

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { intOption, serviceConfig, storeOptions } from '../service-target.js';
+import { intOption, serviceConfig, storeOptions, workDirOf } from '../service-target.js';
 
 const HELP = `Usage: ferry worker [--concurrency N] [--config FILE] [--json]
 
@@ -43,6 +43,7 @@ const command: Command = {
     await runServiceProcess({
       config,
       store,
+      workDir: workDirOf(io, args),
       env: io.env,
       log,
       onReady(service, s) {
