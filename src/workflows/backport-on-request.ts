@@ -396,7 +396,7 @@ export async function runBackportRequest(ctx: JobContext<BackportPayload>): Prom
   } catch (e) {
     if (!(e instanceof VendorRejectedError)) throw e; // 5xx, 429, network: the queue tries again later
     // A permanent refusal by the forge or tracker: recorded with the vendor's own words.
-    const reason = `${e.vendor} refused ${e.operation}: ${e.vendorMessage ?? e.message}`;
+    const reason = `${e.vendor} refused to ${e.operation}: ${[e.vendorMessage, ...e.details].filter(Boolean).join('; ')}`;
     await step('vendor', 'failed', {
       vendor: e.vendor,
       operation: e.operation,
