@@ -30,6 +30,8 @@ const issue = examples.find((e) => e.name === 'issues')!.examples[0]!;
 interface Sample {
   ms: number;
   status: number;
+  /** When it was sent (performance.now()). */
+  at: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -58,10 +60,12 @@ function send(agent: http.Agent, port: number, d: ReturnType<typeof signed>): Pr
       { host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', headers: d.headers, agent },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ ms: performance.now() - started, status: res.statusCode ?? 0 }));
+        res.on('end', () =>
+          resolve({ ms: performance.now() - started, status: res.statusCode ?? 0, at: started }),
+        );
       },
     );
-    req.on('error', () => resolve({ ms: performance.now() - started, status: 0 }));
+    req.on('error', () => resolve({ ms: performance.now() - started, status: 0, at: started }));
     req.end(d.body);
   });
 }
@@ -76,7 +80,19 @@ function summarize(samples: Sample[], seconds: number) {
     p50_ms: Number(percentile(ms, 50).toFixed(2)),
     p99_ms: Number(percentile(ms, 99).toFixed(2)),
     max_ms: Number((ms[ms.length - 1] ?? Number.NaN).toFixed(2)),
+    /** Seconds into the phase at which the slowest 1 % were sent: a stall shows as a cluster. */
+    slowest_sent_at_s: slowestSentAt(ok),
   };
+}
+
+function slowestSentAt(ok: Sample[]): number[] {
+  if (ok.length === 0) return [];
+  const start = Math.min(...ok.map((s) => s.at));
+  return [...ok]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, Math.max(1, Math.floor(ok.length / 100)))
+    .map((s) => Number(((s.at - start) / 1000).toFixed(2)))
+    .sort((a, b) => a - b);
 }
 
 /** Closed loop: `concurrency` senders, each sending the next delivery as soon as one is answered. */
@@ -119,9 +135,10 @@ async function startServe(env: Record<string, string>, dataDir: string, configFi
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      path.join(REPO, 'src/cli/main.ts'),
+      // e.g. BENCH_SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server
+      ...(process.env.BENCH_SERVE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      // The compiled CLI, as `npx ferry serve` runs it (`npm run build` first).
+      path.join(REPO, 'dist/cli/main.js'),
       'serve',
       '--port',
       '0',
@@ -182,7 +199,9 @@ async function run(backend: 'pglite' | 'postgres', targetRate: number, closedTot
   try {
     // Warm up the JIT and the connections.
     await closedLoop(serve.port, 500, 16);
-    const max = await closedLoop(serve.port, closedTotal, 64);
+    const max = process.env.BENCH_SKIP_CLOSED
+      ? summarize([], 1)
+      : await closedLoop(serve.port, closedTotal, 64);
     const atRate = await openLoop(serve.port, targetRate, 5);
     serve.child.kill('SIGTERM');
     await new Promise((r) => serve.child.on('exit', r));

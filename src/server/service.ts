@@ -76,7 +76,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
           );
       },
       onJobEnd: (job, outcome, seconds) => metrics.jobEnded(job.kind, outcome, seconds),
-      yieldTo: writer ? () => writer.quiet(25) : undefined,
+      yieldTo: writer ? () => writer.quiet(25, 250) : undefined,
     });
     worker.start();
   }

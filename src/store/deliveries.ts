@@ -41,18 +41,20 @@ export async function storeDeliveries(db: Db, batch: NewDelivery[]): Promise<Sto
     if (!firstOfKey.has(k)) firstOfKey.set(k, i);
   });
   const unique = [...firstOfKey.values()].map((i) => batch[i]!);
-  const column = <T>(f: (d: NewDelivery) => T) => sql.param(unique.map(f));
+  // The batch travels as one JSON document: serialised natively by JSON.stringify, where
+  // text[] parameters are escaped character by character in JavaScript by the drivers
+  // (measured on bench/ingest: pg's escapeElement was the server's largest cost after writev).
+  const rows = JSON.stringify(
+    unique.map((d) => ({ s: d.source, k: d.dedupKey, e: d.event, h: d.headers, b: d.body })),
+  );
   const r = (await db.execute(sql`
     WITH paused AS (
       SELECT coalesce((SELECT value = 'true'::jsonb FROM controls WHERE key = 'paused'), false) AS yes
     ), stored AS (
       INSERT INTO deliveries (source, dedup_key, event, headers, body, outcome)
-      SELECT d.source, d.dedup_key, d.event, d.headers, d.body,
-             CASE WHEN d.event IS NULL THEN 'ignored' WHEN (SELECT yes FROM paused) THEN 'held' ELSE 'queued' END
-      FROM unnest(${column((d) => d.source)}::text[], ${column((d) => d.dedupKey)}::text[],
-                  ${column((d) => d.event)}::text[], ${column((d) => JSON.stringify(d.headers))}::jsonb[],
-                  ${column((d) => d.body)}::text[])
-           AS d(source, dedup_key, event, headers, body)
+      SELECT d.s, d.k, d.e, d.h, d.b,
+             CASE WHEN d.e IS NULL THEN 'ignored' WHEN (SELECT yes FROM paused) THEN 'held' ELSE 'queued' END
+      FROM json_to_recordset(${rows}::json) AS d(s text, k text, e text, h jsonb, b text)
       ON CONFLICT (source, dedup_key) DO NOTHING
       RETURNING id, source, dedup_key, outcome
     ), queued AS (

@@ -34,6 +34,14 @@ export interface Store {
   readonly dirLock?: DirLock;
   /** True when the store answers and every migration in `drizzle/` is applied. */
   ready(): Promise<boolean>;
+  /**
+   * Housekeeping that PostgreSQL's autovacuum does by itself and PGlite (no background
+   * processes) does not: dead rows of the jobs table reclaimed and its statistics refreshed.
+   * Without fresh statistics the planner sorts every queued job on each claim instead of
+   * reading the first from the index (measured: 7.5 ms against 0.2 ms with 5,000 queued).
+   * The worker calls it on its reaper's timer; a no-op on PostgreSQL.
+   */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,6 +137,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
       }
     },
     ready: () => ready(db),
+    maintain: async () => {},
     close: () => pool.end(),
   };
 }
@@ -175,6 +184,9 @@ async function openPglite(opts: OpenOptions): Promise<Store> {
       }
     },
     ready: () => ready(db),
+    async maintain() {
+      if (!client.closed) await client.exec('VACUUM (ANALYZE) jobs');
+    },
     async close() {
       if (!client.closed) await client.close();
       lock?.release();
