@@ -12,7 +12,15 @@ export type StreamState = z.infer<typeof streamState>;
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  // 2025-13-01 has the shape but is no day: a typo must not open a stream to every fix.
+  .refine(
+    (s) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+    },
+    { message: 'expected a date as YYYY-MM-DD, one the calendar has (month 01-12, a day of that month)' },
+  )
   .or(z.date().transform((d) => d.toISOString().slice(0, 10)));
 
 export const stream = z

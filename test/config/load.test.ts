@@ -95,3 +95,25 @@ test('ferry config schema prints a JSON Schema with the service sections', async
   assert.ok(schema.properties.schedules);
   assert.equal(schema.additionalProperties, false);
 });
+
+test('a release date must be a real day: 2025-13-01 and 2025-02-30 are refused with the path', () => {
+  for (const date of ['2025-13-01', '2025-02-30', '2025-1-05']) {
+    assert.throws(
+      () =>
+        parseConfig(
+          `streams:\n  - name: "1.0"\n    branch: stable/1.0\n    release_date: "${date}"\n`,
+          'ferry.yaml',
+        ),
+      (e: ConfigError) =>
+        e.problems.length === 1 &&
+        e.problems[0]!.path === 'streams.0.release_date' &&
+        /YYYY-MM-DD/.test(e.problems[0]!.message),
+      date,
+    );
+  }
+  const ok = parseConfig(
+    'streams:\n  - name: "1.0"\n    branch: stable/1.0\n    release_date: "2024-02-29"\n',
+    'ferry.yaml',
+  );
+  assert.equal(ok.streams[0]!.release_date, '2024-02-29');
+});
