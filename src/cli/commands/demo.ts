@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Command, EXIT, stringOpt } from '../command.js';
+import { type Command, EXIT, stringOpt, UsageError } from '../command.js';
 import { paint } from '../format.js';
 
 const HELP = `Usage: ferry demo [--dir DIR] [--json]
@@ -18,7 +18,8 @@ Options:
   --dir DIR   where to build everything (created; must be empty or new)
   --json      print the outcome as JSON
 
-Exit status: 0 one draft MR and one conflict report, as expected; 3 anything else.
+Exit status: 0 one draft MR and one conflict report, as expected; 2 bad usage (--dir not
+empty); 3 anything else.
 `;
 
 const command: Command = {
@@ -29,6 +30,18 @@ const command: Command = {
   async run(args, io) {
     const given = stringOpt(args.values.dir);
     const dir = given ? path.resolve(io.cwd, given) : await mkdtemp(path.join(tmpdir(), 'ferry-demo-'));
+    if (given) {
+      const entries = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return [];
+        throw new UsageError(
+          `--dir ${dir} cannot be read (${e.code ?? e.message}); give a new or empty directory`,
+        );
+      });
+      if (entries.length > 0)
+        throw new UsageError(
+          `--dir ${dir} is not empty; give a new or empty directory (the demo builds repositories and a store there)`,
+        );
+    }
     const json = Boolean(args.values.json);
     const say = (line: string) => {
       if (!json) io.out(`${line}\n`);
