@@ -30,6 +30,14 @@ export const cve = z
      * checked on its own branch, in the repository the stream names.
      */
     streams: z.array(z.string().min(1)).optional(),
+    /**
+     * The tracker (a name under `trackers:`) that gets the requests; default `builtin`, Ferry's
+     * own requests in its store (also what `builtin` means when no tracker has that name).
+     */
+    tracker: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, 'expected the name of a tracker under trackers:, such as rhel')
+      .default('builtin'),
   })
   .strict()
   .prefault({});

@@ -26,6 +26,15 @@ export const ferryConfig = z
     server,
     schedules,
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // `builtin` is Ferry's own tracker, there with or without a `trackers.builtin` entry.
+    if (c.cve.tracker !== 'builtin' && !(c.cve.tracker in c.trackers))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cve', 'tracker'],
+        message: `names '${c.cve.tracker}', which is not a configured tracker (trackers: ${Object.keys(c.trackers).join(', ') || 'none'}; 'builtin' is Ferry's own)`,
+      });
+  });
 
 export type FerryConfig = z.infer<typeof ferryConfig>;

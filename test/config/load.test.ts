@@ -62,6 +62,25 @@ test('defaults: no file at all gives a working configuration', () => {
   assert.equal(parseConfig('server:\n  body_limit: 512kb\n', 'f').server.body_limit, 512 * 1024);
 });
 
+test('cve.tracker names a configured tracker or the built-in one (the default)', () => {
+  assert.equal(defaultConfig().cve.tracker, 'builtin');
+  const gh =
+    'trackers:\n  gh:\n    kind: github\n    repo: o/r\n    auth: { kind: token, token_env: GH_TOKEN }\n';
+  assert.equal(parseConfig(`${gh}cve:\n  tracker: gh\n`, 'f').cve.tracker, 'gh');
+  assert.equal(parseConfig('cve:\n  tracker: builtin\n', 'f').cve.tracker, 'builtin');
+  assert.throws(
+    () => parseConfig(`${gh}cve:\n  inbox: /srv/cve\n  tracker: rhel\n`, 'ferry.yaml'),
+    (e: ConfigError) =>
+      e.exitCode === 2 &&
+      e.message ===
+        "ferry.yaml:8:12: cve.tracker: names 'rhel', which is not a configured tracker (trackers: gh; 'builtin' is Ferry's own)",
+  );
+  assert.throws(
+    () => parseConfig('cve:\n  tracker: Rhel!\n', 'f'),
+    /cve\.tracker: expected the name of a tracker/,
+  );
+});
+
 test('ferry config check prints every problem and exits 2; --json lists them; a good file exits 0', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ferry-config-'));
   writeFileSync(path.join(dir, 'ferry.yaml'), BAD);
