@@ -16,8 +16,10 @@ export interface NewRequest {
 }
 
 /**
- * The request for (tracker, issue, stream): made when new, else its commit list and detail
- * are brought up to date (an issue whose hashes field was edited). `created` tells which.
+ * The request for (tracker, issue, stream): made when new, else its commit list is brought up
+ * to date (an issue whose hashes field was edited) and `detail` merged in, key by key, so that
+ * what one workflow keeps there (the CVE intake's fields) survives another's upsert (a
+ * backport attempt's). `created` tells which.
  */
 export async function upsertRequest(db: Tx, r: NewRequest): Promise<{ request: Request; created: boolean }> {
   const values = {
@@ -37,7 +39,7 @@ export async function upsertRequest(db: Tx, r: NewRequest): Promise<{ request: R
       target: [requests.tracker, requests.trackerKey, requests.stream],
       set: {
         commits: values.commits,
-        detail: values.detail,
+        detail: sql`${requests.detail} || excluded.detail`,
         deliveryId: sql`coalesce(excluded.delivery_id, ${requests.deliveryId})`,
         updatedAt: sql`now()`,
       },

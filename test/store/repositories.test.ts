@@ -40,6 +40,22 @@ for (const backend of backends()) {
       assert.equal(b.created, false);
       assert.equal(b.request.id, a.request.id);
       assert.deepEqual(b.request.commits, ['abc123', 'def456']);
+      // detail is merged key by key: one workflow's keys survive another's upsert.
+      await upsertRequest(store.db, {
+        tracker: 'jira',
+        trackerKey: 'R-1',
+        stream: '9.6',
+        commits: ['abc123'],
+        detail: { cve: { id: 'CVE-2024-1' }, note: 'a' },
+      });
+      const c = await upsertRequest(store.db, {
+        tracker: 'jira',
+        trackerKey: 'R-1',
+        stream: '9.6',
+        commits: ['abc123'],
+        detail: { note: 'b' },
+      });
+      assert.deepEqual(c.request.detail, { cve: { id: 'CVE-2024-1' }, note: 'b' });
       await upsertRequest(store.db, {
         tracker: 'jira',
         trackerKey: 'R-1',
