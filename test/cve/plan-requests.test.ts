@@ -149,6 +149,36 @@ test("a person's change on the tracker is kept unless Ferry's own view changes",
   assert.deepEqual(fix?.kind === 'update' && fix.changes, { assignee: 'i2c@example.com' });
 });
 
+test('what Ferry wrote, read back from a store that reorders object keys (jsonb), is still the same', async () => {
+  const withSeverity = parseAnnouncement(
+    mbox('CVE-2020-36781').replace(
+      /\nAffected and fixed versions/,
+      '\nSeverity\n========\n\n  CVSS v3.1: 7.8 HIGH\n  Vector:    CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H\n\nAffected and fixed versions',
+    ),
+  );
+  assert.equal(withSeverity.severity?.rating, 'HIGH');
+  const decisions = (await assessStreams(withSeverity, streams, nothingOnBranches)).filter(
+    (d) => d.stream === 'lts-5.10',
+  );
+  const [create] = planCveRequests({ cve: withSeverity, decisions, routing, existing: [] }) as Extract<
+    CveRequestAction,
+    { kind: 'create' }
+  >[];
+  const reversed = (o: object) => Object.fromEntries(Object.entries(o).reverse());
+  const stored: ExistingCveRequest = {
+    id: 'ISSUE-1',
+    cve: withSeverity.cve,
+    stream: 'lts-5.10',
+    state: 'open',
+    fields: { commit_hashes: create!.fields.commit_hashes },
+    written: {
+      ...reversed(create!.fields),
+      severity: reversed(create!.fields.severity!),
+    } as CveRequestFields,
+  };
+  assert.deepEqual(planCveRequests({ cve: withSeverity, decisions, routing, existing: [stored] }), []);
+});
+
 test('a stream found fixed later: its open request gets the verdict, not new hashes', async () => {
   const decisions = await assessStreams(announcement, streams, nothingOnBranches);
   const tracker = applyAll([], planCveRequests({ cve: announcement, decisions, routing, existing: [] }));

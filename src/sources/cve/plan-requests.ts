@@ -88,8 +88,17 @@ export function requestFields(
   };
 }
 
+/** JSON with object keys sorted: stores such as PostgreSQL's jsonb do not keep key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v ?? null, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+}
+
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return canonical(a) === canonical(b);
 }
 
 function comment(cve: CveAnnouncement, decision: StreamDecision, routing: Routing): string {
