@@ -113,6 +113,7 @@ export function renderShow(r: RequestView, tty: boolean): string {
     `status: ${r.status}   fix version: ${r.fixVersions.join(', ') || '-'}   labels: ${r.labels.join(', ') || '-'}`,
     `commit hashes: ${r.commitHashLines.join(' ') || '-'}`,
   ];
+  if (r.body.trim()) lines.push('', r.body.trimEnd());
   for (const l of r.links) lines.push(`linked: ${l.url}${l.title ? ` (${l.title})` : ''}`);
   for (const a of r.attempts)
     lines.push(
