@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -56,6 +56,14 @@ export interface OpenOptions {
   poolSize?: number;
   /** Skip applying migrations (the caller knows they are applied, e.g. a copy of a migrated template). */
   skipMigrations?: boolean;
+}
+
+/** The embedded store's PGlite files, under its data directory. */
+const PGDATA = 'pgdata';
+
+/** Whether an embedded store was ever made in `dataDir` (for readers that must not make one). */
+export function embeddedStoreExists(dataDir: string): boolean {
+  return existsSync(path.join(path.resolve(dataDir), PGDATA));
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -149,7 +157,7 @@ async function openPglite(opts: OpenOptions): Promise<Store> {
     const dir = path.resolve(opts.dataDir ?? '.ferry');
     mkdirSync(dir, { recursive: true });
     lock = lockDataDir(dir);
-    dataDir = path.join(dir, 'pgdata');
+    dataDir = path.join(dir, PGDATA);
   }
   let client: PGlite;
   try {

@@ -213,6 +213,8 @@ test('ferry cve import --dry-run uses the ladder in the configured mirror', asyn
     .replaceAll('47ff617217ca6a13194fcb35c6c3a0c57c080693', fx.mainlineFix);
   writeFileSync(path.join(dir, 'cve.mbox'), mbox);
   const io = captureIO(dir);
+  // The embedded store, which a dry run does not make: no database is touched.
+  io.env = { ...process.env, DATABASE_URL: '' };
   assert.equal(
     await runCli(['cve', 'import', '--mbox', 'cve.mbox', '--dry-run', '--json'], io),
     0,

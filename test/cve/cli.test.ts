@@ -5,7 +5,6 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run.js';
-import { loadInboxCursor, saveInboxCursor } from '../../src/sources/cve/cursor-file.js';
 import { tempDir } from '../helpers/git-fixture.js';
 import { captureIO } from '../helpers/io.js';
 
@@ -74,7 +73,7 @@ test('ferry cve: bad usage exits 2 with one clear line', async () => {
       ['cve', 'import', '--inbox', 'x', '--limit', '0', '--dry-run'],
       /--limit expects a positive whole number/,
     ],
-    [['cve', 'import', '--mbox', 'a'], /not wired in yet; run with --dry-run/],
+    [['cve', 'import', '--mbox', 'a', '--data-dir', 'd'], /Unknown option '--data-dir'/],
     [
       ['cve', 'import', '--mbox', 'a', '--dry-run', '--config', 'missing.yaml'],
       /missing\.yaml: cannot read configuration \(no such file\)/,
@@ -187,25 +186,10 @@ test('ferry cve import --inbox --dry-run reads the archive and leaves the cursor
     `${CONFIG}  inbox: ${inbox}\n`.replace('  maintainers: MAINTAINERS\n', ''),
   );
   const io = captureIO(dir);
-  assert.equal(
-    await runCli(['cve', 'import', '--dry-run', '--json', '--data-dir', 'state'], io),
-    0,
-    io.stderr(),
-  );
+  assert.equal(await runCli(['cve', 'import', '--dry-run', '--json', '--data', 'state'], io), 0, io.stderr());
   const out = JSON.parse(io.stdout());
   assert.equal(out.messages, 1);
   assert.match(out.cursor.epochs['0'], /^[0-9a-f]{40}$/);
   assert.equal(out.cves[0].source.epoch, 0);
-  assert.equal(existsSync(path.join(dir, 'state')), false, 'a dry run stores no cursor');
-});
-
-test('the cursor file keeps one cursor per inbox and refuses a damaged one', async () => {
-  const dataDir = path.join(tempDir(), 'data');
-  assert.deepEqual(await loadInboxCursor(dataDir, '/srv/a'), { epochs: {} });
-  await saveInboxCursor(dataDir, '/srv/a', { epochs: { '0': 'a'.repeat(40) } });
-  await saveInboxCursor(dataDir, '/srv/b', { epochs: { '1': 'b'.repeat(40) } });
-  assert.deepEqual(await loadInboxCursor(dataDir, '/srv/a'), { epochs: { '0': 'a'.repeat(40) } });
-  assert.deepEqual(await loadInboxCursor(dataDir, '/srv/b'), { epochs: { '1': 'b'.repeat(40) } });
-  writeFileSync(path.join(dataDir, 'cve-inbox-cursors.json'), '{"/srv/a": {"epochs": {"0": "HEAD"}}}');
-  await assert.rejects(loadInboxCursor(dataDir, '/srv/a'), /epoch '0' → 'HEAD' is not a commit id/);
+  assert.equal(existsSync(path.join(dir, 'state')), false, 'a dry run makes no store and stores no cursor');
 });

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { builtinRequestStore, type StoredRequest } from '../../src/store/builtin-issues.js';
+import { openStore } from '../../src/store/open.js';
+import { listRequests } from '../../src/store/requests.js';
+import { CONFIG, FIRST, ferry, importDir, mainFix, record, rejection } from '../helpers/cve-import.js';
+import { backends, type TestDatabase, testDatabase } from '../helpers/store.js';
+
+/**
+ * `ferry cve import` carrying its actions out on the built-in tracker, in a real store (PGlite,
+ * and PostgreSQL when DATABASE_URL is set), from real announcements of the CVE team.
+ */
+
+interface Reported {
+  cve: string;
+  stream: string;
+  key: string;
+}
+const pairs = (list: Reported[]) => list.map((r) => `${r.cve} ${r.stream} ${r.key}`);
+
+async function inStore<T>(db: TestDatabase, fn: (s: Awaited<ReturnType<typeof openStore>>) => Promise<T>) {
+  const store = await openStore(db.open);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+for (const backend of backends()) {
+  test(`ferry cve import on the built-in tracker [${backend}]: one request per affected stream; again: nothing; a later record updates; REJECTED closes`, async () => {
+    const db = await testDatabase(backend);
+    const dir = importDir();
+    writeFileSync(path.join(dir, 'first.mbox'), FIRST.map((id) => record(id)).join('\n'));
+
+    // 1. The first import files one request per affected stream.
+    const first = await ferry(dir, db, ['cve', 'import', '--mbox', 'first.mbox', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const out = JSON.parse(first.stdout);
+    assert.equal(out.dry_run, false);
+    assert.equal(out.tracker, 'builtin');
+    assert.deepEqual(pairs(out.created), [
+      'CVE-2020-36781 lts-5.10 REQ-1',
+      'CVE-2020-36781 lts-5.8 REQ-2',
+      'CVE-2022-50394 rhel-9.6 REQ-3',
+      'CVE-2022-50394 lts-5.10 REQ-4',
+      'CVE-2022-50394 lts-5.8 REQ-5',
+    ]);
+    assert.deepEqual([out.updated, out.closed], [[], []]);
+    assert.deepEqual(
+      out.cves[0].actions.map((a: { kind: string; key: string }) => `${a.kind} ${a.key}`),
+      ['create REQ-1', 'create REQ-2'],
+    );
+    assert.deepEqual(out.cves[2].actions, [], 'nvme-tcp came in 6.1: no stream is affected');
+
+    const requests = await inStore(db, (s) => builtinRequestStore(s.db).list({ limit: 100 }));
+    const byKey = new Map(requests.map((r) => [r.key, r]));
+    assert.equal(requests.length, 5);
+    const ismt510 = byKey.get('REQ-4')!;
+    assert.equal(
+      ismt510.title,
+      'CVE-2022-50394: i2c: ismt: Fix an out-of-bounds bug in ismt_access() [lts-5.10]',
+    );
+    assert.equal(ismt510.status, 'New');
+    assert.deepEqual(ismt510.labels, ['CVE-2022-50394', 'ferry-cve:lts-5.10']);
+    assert.deepEqual(ismt510.fixVersions, ['lts-5.10']);
+    assert.deepEqual(
+      ismt510.commitHashLines,
+      [mainFix('CVE-2022-50394')],
+      'the mainline fix, as .sha1 has it',
+    );
+    assert.match(ismt510.body, /^- component: kernel \/ i2c$/m);
+    assert.match(ismt510.body, /^- assignee: ismt@example\.org$/m, 'the ownership rule names the assignee');
+    assert.match(
+      ismt510.body,
+      /^- severity: HIGH 7\.8 \(CVSS:3\.1\/AV:L\/AC:L\/PR:L\/UI:N\/S:U\/C:H\/I:H\/A:H\)$/m,
+    );
+    assert.match(ismt510.body, /^- update to: 5\.10\.163$/m);
+    assert.match(ismt510.body, /^CVE-2022-50394 on lts-5\.10: affected: introduced in 3\.9/m);
+    assert.deepEqual(byKey.get('REQ-3')!.fixVersions, ['9.6.z'], "the stream's own Fix Version");
+    const imx58 = byKey.get('REQ-2')!;
+    assert.deepEqual(imx58.commitHashLines, [mainFix('CVE-2020-36781')]);
+    assert.match(imx58.body, /^- assignee: ola@example\.org$/m, 'MAINTAINERS names the assignee');
+    assert.match(imx58.body, /^- severity: none given$/m);
+    assert.match(imx58.body, /^- plan: backport$/m);
+
+    // What Ferry wrote is kept beside the tracker's issue.
+    const rows = await inStore(db, (s) => listRequests(s.db, { tracker: 'builtin' }));
+    assert.equal(rows.length, 5);
+    const row = rows.find((r) => r.trackerKey === 'REQ-4')!;
+    assert.equal(row.stream, 'lts-5.10');
+    assert.equal(row.repository, 'upstream');
+    assert.equal(row.requestedBy, 'cve-intake');
+    assert.deepEqual(row.commits, [mainFix('CVE-2022-50394')]);
+    const kept = (row.detail.cve as { written: Record<string, unknown> }).written;
+    assert.equal(kept.assignee, 'ismt@example.org');
+    assert.deepEqual(kept.severity, {
+      cvss_version: '3.1',
+      score: 7.8,
+      rating: 'HIGH',
+      vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
+    });
+
+    // 2. The same mail again changes nothing: no request, no comment, not a field.
+    const snapshot = async () =>
+      inStore(db, async (s) => {
+        const store = builtinRequestStore(s.db);
+        const all = await store.list({ limit: 100 });
+        return Promise.all(
+          all.map(async (r: StoredRequest) => ({ ...r, comments: (await store.comments(r.key)).length })),
+        );
+      });
+    const before = await snapshot();
+    const again = await ferry(dir, db, ['cve', 'import', '--mbox', 'first.mbox', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    const out2 = JSON.parse(again.stdout);
+    assert.deepEqual([out2.created, out2.updated, out2.closed], [[], [], []]);
+    assert.ok(out2.cves.every((c: { actions: unknown[] }) => c.actions.length === 0));
+    assert.deepEqual(await snapshot(), before);
+    const human = await ferry(dir, db, ['cve', 'import', '--mbox', 'first.mbox']);
+    assert.match(
+      human.stdout,
+      /3 messages, 3 announcements; tracker 'builtin': 0 created, 0 updated, 0 closed/,
+    );
+    // A dry run plans against what the tracker holds.
+    const dry = await ferry(dir, db, ['cve', 'import', '--mbox', 'first.mbox', '--dry-run']);
+    assert.match(dry.stdout, /0 planned tracker actions \(dry run: nothing written\)/);
+
+    // 3. The team's record gained a 5.8 stable fix: lts-5.8 can now update; both get a comment.
+    const amended = record('CVE-2020-36781').replace(
+      /(\tIssue introduced in 5\.7 with commit 3a5ee18d2a32bda6b9a1260136f6805848e3839d and fixed in 5\.10\.37)/,
+      '\tIssue introduced in 5.7 with commit 3a5ee18d2a32bda6b9a1260136f6805848e3839d and fixed in 5.8.18 with commit 0123456789abcdef0123456789abcdef01234567\n$1',
+    );
+    writeFileSync(path.join(dir, 'amended.mbox'), amended);
+    const upd = await ferry(dir, db, ['cve', 'import', '--mbox', 'amended.mbox', '--json']);
+    assert.equal(upd.code, 0, upd.stderr);
+    const out3 = JSON.parse(upd.stdout);
+    assert.deepEqual(pairs(out3.updated), ['CVE-2020-36781 lts-5.10 REQ-1', 'CVE-2020-36781 lts-5.8 REQ-2']);
+    const comments = await inStore(db, (s) => builtinRequestStore(s.db).comments('REQ-2'));
+    assert.equal(comments.length, 1);
+    assert.match(comments[0]!.body, /^- plan: update-or-backport$/m);
+    assert.match(comments[0]!.body, /^- update to: 5\.8\.18$/m);
+    assert.match(comments[0]!.marker!, /^ferry:cve:CVE-2020-36781:update-1:[0-9a-f]{12}$/);
+    const upd2 = await ferry(dir, db, ['cve', 'import', '--mbox', 'amended.mbox', '--json']);
+    assert.deepEqual(JSON.parse(upd2.stdout).updated, [], 'the update is not repeated');
+
+    // 4. REJECTED: the CVE's requests are closed with a note; nothing is opened.
+    const subject = 'i2c: ismt: Fix an out-of-bounds bug in ismt_access()';
+    writeFileSync(path.join(dir, 'rejected.mbox'), rejection('CVE-2022-50394', subject));
+    const rej = await ferry(dir, db, ['cve', 'import', '--mbox', 'rejected.mbox', '--json']);
+    assert.equal(rej.code, 0, rej.stderr);
+    const out4 = JSON.parse(rej.stdout);
+    assert.deepEqual(pairs(out4.closed), [
+      'CVE-2022-50394 rhel-9.6 REQ-3',
+      'CVE-2022-50394 lts-5.10 REQ-4',
+      'CVE-2022-50394 lts-5.8 REQ-5',
+    ]);
+    assert.deepEqual([out4.created, out4.updated], [[], []]);
+    const after = await snapshot();
+    for (const key of ['REQ-3', 'REQ-4', 'REQ-5']) {
+      const r = after.find((x) => x.key === key)!;
+      assert.equal(r.status, 'Closed', key);
+      assert.equal(r.comments, 1, key);
+    }
+    for (const key of ['REQ-1', 'REQ-2']) assert.equal(after.find((x) => x.key === key)!.status, 'New');
+    const note = await inStore(db, (s) => builtinRequestStore(s.db).comments('REQ-4'));
+    assert.match(note[0]!.body, /^CVE-2022-50394 was rejected by the Linux kernel CVE team/);
+    assert.equal(note[0]!.marker, 'ferry:cve:CVE-2022-50394:rejected');
+    const closedRows = await inStore(db, (s) => listRequests(s.db, { tracker: 'builtin', state: 'closed' }));
+    assert.deepEqual(closedRows.map((r) => r.trackerKey).sort(), ['REQ-3', 'REQ-4', 'REQ-5']);
+
+    // 5. The notice again, and the rejected CVE's announcement again: closed stays closed, nothing new.
+    writeFileSync(path.join(dir, 'ismt.mbox'), record('CVE-2022-50394'));
+    const settled = await snapshot();
+    for (const file of ['rejected.mbox', 'ismt.mbox', 'amended.mbox']) {
+      const r = await ferry(dir, db, ['cve', 'import', '--mbox', file, '--json']);
+      const o = JSON.parse(r.stdout);
+      assert.deepEqual([o.created, o.updated, o.closed], [[], [], []], file);
+    }
+    assert.deepEqual(await snapshot(), settled);
+  });
+}
+
+test('ferry cve import: an unknown cve.tracker is bad configuration (exit 2), a dry run with no store makes none', async () => {
+  const dir = importDir();
+  writeFileSync(path.join(dir, 'in.mbox'), record('CVE-2020-36781'));
+  const db: TestDatabase = { backend: 'pglite', open: {}, env: { DATABASE_URL: '', FERRY_DATA: 'state' } };
+  writeFileSync(path.join(dir, 'bad.yaml'), `${CONFIG}  tracker: rhel\n`);
+  const bad = await ferry(dir, db, ['cve', 'import', '--mbox', 'in.mbox', '--config', 'bad.yaml']);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /bad\.yaml:\d+:\d+: cve\.tracker: names 'rhel', which is not a configured tracker/,
+  );
+  const dry = await ferry(dir, db, ['cve', 'import', '--mbox', 'in.mbox', '--dry-run', '--json']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.doesNotMatch(dry.stderr, /store/);
+  assert.equal(existsSync(path.join(dir, 'state')), false, 'a dry run makes no store');
+  assert.equal(JSON.parse(dry.stdout).tracker, null);
+});
