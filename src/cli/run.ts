@@ -68,10 +68,21 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
   }
 }
 
+/**
+ * A statement the database refused (drizzle's query error, which carries the SQL, every
+ * parameter, and the database's answer as its cause): the answer and the statement's start,
+ * not pages of SQL and request bodies.
+ */
+function storeFailure(e: unknown): string | null {
+  const q = e as { query?: unknown; cause?: unknown } | null;
+  if (typeof q?.query !== 'string' || !(q.cause instanceof Error)) return null;
+  return `the store refused '${q.query.split(/\s+/).slice(0, 3).join(' ')} …': ${q.cause.message}`;
+}
+
 function reportError(e: unknown, name: string, json: boolean, io: CliIO): number {
   const err = e as Error & { exitCode?: number; input?: string; stderr?: string };
   const code = typeof err.exitCode === 'number' ? err.exitCode : EXIT.failure;
-  const message = err?.message ?? String(e);
+  const message = storeFailure(e) ?? err?.message ?? String(e);
   if (json) {
     const body: Record<string, unknown> = { error: { kind: err?.name ?? 'Error', message } };
     if (err.input !== undefined) (body.error as Record<string, unknown>).input = err.input;
