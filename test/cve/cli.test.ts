@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run.js';
 import { tempDir } from '../helpers/git-fixture.js';
 import { captureIO } from '../helpers/io.js';
+import { asDelivered, createInbox, PUBLIC_INBOX_SKIP } from '../helpers/public-inbox.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = path.resolve(repoRoot, '../shared/data/kernel-cves');
@@ -111,7 +111,10 @@ test('ferry cve import --mbox --dry-run --json: decisions, routing and the plann
   const rejection = `From cve_reject-0 Mon Sep 17 00:00:00 2001\nSubject: REJECTED: CVE-2020-36781: i2c: imx: fix reference leak when pm_runtime_get_sync fails\n\n\nCVE-2020-36781 has now been rejected and is no longer a valid CVE.\n`;
   writeFileSync(path.join(dir, 'in.mbox'), `${record('CVE-2020-36781')}\n${rejection}`);
   const io = captureIO(dir);
+  // The embedded store, which a dry run does not make: no database is touched.
+  io.env = { ...process.env, DATABASE_URL: '' };
   assert.equal(await runCli(['cve', 'import', '--mbox', 'in.mbox', '--dry-run', '--json'], io), 0);
+  assert.equal(existsSync(path.join(dir, '.ferry')), false);
   const out = JSON.parse(io.stdout());
   assert.equal(out.dry_run, true);
   assert.equal(out.messages, 2);
@@ -148,6 +151,7 @@ test('ferry cve import --mbox --dry-run --json: decisions, routing and the plann
     ],
   );
   const human = captureIO(dir);
+  human.env = io.env;
   assert.equal(await runCli(['cve', 'import', '--mbox', 'in.mbox', '--dry-run'], human), 0);
   assert.match(human.stdout(), /lts-5\.10 +affected +affected: introduced in 5\.7/);
   assert.match(
@@ -156,36 +160,19 @@ test('ferry cve import --mbox --dry-run --json: decisions, routing and the plann
   );
 });
 
-const piInstalled = spawnSync('public-inbox-init', ['--help']).error === undefined;
-
 test('ferry cve import --inbox --dry-run reads the archive and leaves the cursor where it was', {
-  skip: piInstalled ? false : 'public-inbox is not installed; install it with `apt-get install public-inbox`',
+  skip: PUBLIC_INBOX_SKIP,
 }, async () => {
-  const home = tempDir('ferry-pi-');
-  const env = {
-    ...process.env,
-    HOME: home,
-    PI_CONFIG: path.join(home, 'config'),
-    ORIGINAL_RECIPIENT: 'linux-cve-announce@vger.kernel.org',
-  };
-  const inbox = path.join(home, 'inbox');
-  spawnSync(
-    'public-inbox-init',
-    ['-V2', 'cve', inbox, 'http://example.invalid/cve', env.ORIGINAL_RECIPIENT],
-    { env },
-  );
-  spawnSync('git', ['config', '-f', env.PI_CONFIG, 'publicinboxmda.spamcheck', 'none'], { env });
-  const text = record('CVE-2020-36781');
-  const mail = text
-    .slice(text.indexOf('\n') + 1)
-    .replace(/^Subject: .*$/m, (s) => `${s}\nMessage-ID: <x@gregkh>\nDate: Mon, 1 Jan 2024 00:00:00 +0000`);
-  spawnSync('public-inbox-mda', [], { env, input: mail });
+  const pi = createInbox();
+  pi.deliver(asDelivered('CVE-2020-36781'));
+  const inbox = pi.dir;
   const dir = tempDir();
   writeFileSync(
     path.join(dir, 'ferry.yaml'),
     `${CONFIG}  inbox: ${inbox}\n`.replace('  maintainers: MAINTAINERS\n', ''),
   );
   const io = captureIO(dir);
+  io.env = { ...process.env, DATABASE_URL: '' };
   assert.equal(await runCli(['cve', 'import', '--dry-run', '--json', '--data', 'state'], io), 0, io.stderr());
   const out = JSON.parse(io.stdout());
   assert.equal(out.messages, 1);

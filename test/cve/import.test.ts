@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import { builtinRequestStore, type StoredRequest } from '../../src/store/builtin-issues.js';
+import { getCursor } from '../../src/store/cursors.js';
 import { openStore } from '../../src/store/open.js';
 import { listRequests } from '../../src/store/requests.js';
+import { inboxCursorKey } from '../../src/workflows/cve-intake.js';
 import { CONFIG, FIRST, ferry, importDir, mainFix, record, rejection } from '../helpers/cve-import.js';
+import { asDelivered, createInbox, PUBLIC_INBOX_SKIP } from '../helpers/public-inbox.js';
 import { backends, type TestDatabase, testDatabase } from '../helpers/store.js';
 
 /**
@@ -200,3 +204,81 @@ test('ferry cve import: an unknown cve.tracker is bad configuration (exit 2), a 
   assert.equal(existsSync(path.join(dir, 'state')), false, 'a dry run makes no store');
   assert.equal(JSON.parse(dry.stdout).tracker, null);
 });
+
+for (const backend of backends()) {
+  test(`ferry cve import --inbox [${backend}]: the cursor is in the store and moves only once every action was carried out`, {
+    skip: PUBLIC_INBOX_SKIP,
+  }, async () => {
+    const db = await testDatabase(backend);
+    const inbox = createInbox();
+    for (const id of FIRST.slice(0, 2)) inbox.deliver(asDelivered(id));
+    const dir = importDir();
+    writeFileSync(path.join(dir, 'ferry.yaml'), `${CONFIG}  inbox: ${inbox.dir}\n`);
+    const cursorKey = inboxCursorKey(inbox.dir);
+
+    // The tracker fails half-way: the store refuses the fourth request, as a tracker that went down would.
+    await inStore(db, async (s) => {
+      await s.db.execute(
+        sql.raw(`CREATE FUNCTION ferry_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.title LIKE 'CVE-2022-50394:%[lts-5.10]' THEN RAISE EXCEPTION 'the tracker is down'; END IF;
+            RETURN NEW;
+          END $$`),
+      );
+      await s.db.execute(
+        sql.raw(
+          'CREATE TRIGGER ferry_test_refuse BEFORE INSERT ON builtin_issues FOR EACH ROW EXECUTE FUNCTION ferry_test_refuse()',
+        ),
+      );
+    });
+    const failed = await ferry(dir, db, ['cve', 'import', '--json']);
+    assert.equal(failed.code, 3, failed.stderr);
+    assert.match(
+      failed.stderr,
+      /stopped after 3 tracker actions; the inbox cursor did not move, so running the same import again completes the work/,
+    );
+    // The database's own answer, not pages of SQL and parameters.
+    assert.match(
+      failed.stderr,
+      /ferry cve: the store refused 'insert into "builtin_issues" …': the tracker is down\n$/,
+    );
+    assert.doesNotMatch(failed.stderr, /params:/);
+    assert.deepEqual(await inStore(db, (s) => getCursor(s.db, cursorKey)), undefined);
+    const keys = async () =>
+      (await inStore(db, (s) => builtinRequestStore(s.db).list({ limit: 100 }))).map((r) => r.key).sort();
+    assert.deepEqual(await keys(), ['REQ-1', 'REQ-2', 'REQ-3']);
+
+    // The tracker is back: the same messages again; what was done is not done twice.
+    await inStore(db, (s) => s.db.execute(sql.raw('DROP TRIGGER ferry_test_refuse ON builtin_issues')));
+    const resumed = await ferry(dir, db, ['cve', 'import', '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const out = JSON.parse(resumed.stdout);
+    assert.equal(out.messages, 2);
+    assert.deepEqual(pairs(out.created), ['CVE-2022-50394 lts-5.10 REQ-4', 'CVE-2022-50394 lts-5.8 REQ-5']);
+    assert.deepEqual([out.updated, out.closed], [[], []]);
+    assert.deepEqual(await keys(), ['REQ-1', 'REQ-2', 'REQ-3', 'REQ-4', 'REQ-5']);
+    assert.match(out.cursor.epochs['0'], /^[0-9a-f]{40}$/);
+    assert.deepEqual(await inStore(db, (s) => getCursor(s.db, cursorKey)), out.cursor);
+
+    const idle = JSON.parse((await ferry(dir, db, ['cve', 'import', '--json'])).stdout);
+    assert.equal(idle.messages, 0, 'only what arrived after the cursor is read');
+
+    // The REJECTED notice arrives on the list: only it is read, and it closes the CVE's requests.
+    const notice = rejection('CVE-2022-50394', 'i2c: ismt: Fix an out-of-bounds bug in ismt_access()');
+    inbox.deliver(asDelivered('CVE-2022-50394', undefined, notice));
+    const rej = JSON.parse((await ferry(dir, db, ['cve', 'import', '--json'])).stdout);
+    assert.equal(rej.messages, 1);
+    assert.deepEqual(pairs(rej.closed), [
+      'CVE-2022-50394 rhel-9.6 REQ-3',
+      'CVE-2022-50394 lts-5.10 REQ-4',
+      'CVE-2022-50394 lts-5.8 REQ-5',
+    ]);
+    assert.notEqual(rej.cursor.epochs['0'], out.cursor.epochs['0']);
+    assert.deepEqual(await inStore(db, (s) => getCursor(s.db, cursorKey)), rej.cursor);
+
+    // --from-start reads everything again and changes nothing.
+    const all = JSON.parse((await ferry(dir, db, ['cve', 'import', '--from-start', '--json'])).stdout);
+    assert.equal(all.messages, 3);
+    assert.deepEqual([all.created, all.updated, all.closed], [[], [], []]);
+  });
+}

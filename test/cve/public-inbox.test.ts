@@ -1,60 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parseAnnouncements } from '../../src/sources/cve/parse.js';
 import { readInbox } from '../../src/sources/cve/read-inbox.js';
 import { tempDir } from '../helpers/git-fixture.js';
+import { asDelivered, createInbox, LIST, PUBLIC_INBOX_SKIP } from '../helpers/public-inbox.js';
 
 /**
  * A real public-inbox v2 archive, made and fed by Debian's public-inbox tools, read by Ferry
  * straight from its git epochs. Skipped, with the way to install it, when the tools are absent.
  */
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
-const LIST = 'linux-cve-announce@vger.kernel.org';
-const installed = spawnSync('public-inbox-init', ['--help'], { encoding: 'utf8' }).error === undefined;
-const SKIP = installed
-  ? false
-  : 'public-inbox is not installed; install it with `apt-get install public-inbox` to run this test';
-
-interface Inbox {
-  dir: string;
-  deliver(raw: string): void;
-  purge(raw: string): void;
-}
-
-function createInbox(): Inbox {
-  const home = tempDir('ferry-pi-');
-  const env = { ...process.env, HOME: home, PI_CONFIG: path.join(home, 'config'), ORIGINAL_RECIPIENT: LIST };
-  const dir = path.join(home, 'inbox');
-  execFileSync('public-inbox-init', ['-V2', 'cve', dir, 'http://example.invalid/cve', LIST], { env });
-  execFileSync('git', ['config', '-f', env.PI_CONFIG, 'publicinboxmda.spamcheck', 'none'], { env });
-  return {
-    dir,
-    deliver: (raw) => {
-      execFileSync('public-inbox-mda', [], { env, input: raw });
-    },
-    purge: (raw) => {
-      execFileSync('public-inbox-purge', [dir], { env, input: raw });
-    },
-  };
-}
-
-/**
- * A record as the list delivers it: the stored copies lost the Message-ID and Date the list
- * needs (public-inbox-mda refuses mail without them), so they are put back.
- */
-function asDelivered(id: string, dir = 'published'): string {
-  const text = readFileSync(path.join(DATA, dir, `${id}.mbox`), 'utf8');
-  const body = text.slice(text.indexOf('\n') + 1);
-  return body.replace(
-    /^Subject: .*$/m,
-    (s) => `${s}\nMessage-ID: <2024-${id}-0000@gregkh>\nDate: Mon, 1 Jan 2024 00:00:00 +0000`,
-  );
-}
+const SKIP = PUBLIC_INBOX_SKIP;
 
 test('public-inbox v2: read from the git epochs, then only the mail delivered since', {
   skip: SKIP,
