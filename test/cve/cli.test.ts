@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run.js';
+import { CONFIG, MAINTAINERS } from '../helpers/cve-import.js';
 import { tempDir } from '../helpers/git-fixture.js';
 import { captureIO } from '../helpers/io.js';
 import { asDelivered, createInbox, PUBLIC_INBOX_SKIP } from '../helpers/public-inbox.js';
@@ -89,20 +90,6 @@ test('ferry cve: bad usage exits 2 with one clear line', async () => {
   assert.match(help.stdout(), /Usage:\n {2}ferry cve parse <file-or-dir>\.\.\. \[--json\]/);
   assert.match(help.stdout(), /Exit status: 0/);
 });
-
-const CONFIG = `
-streams:
-  - { name: rhel-9.6, branch: rhel-9.6, based_on: "5.14" }
-  - { name: lts-5.10, branch: linux-5.10.y, based_on: "5.10.20" }
-  - { name: lts-5.8, branch: linux-5.8.y, based_on: "5.8" }
-cve:
-  maintainers: MAINTAINERS
-  ownership:
-    - { pattern: "drivers/i2c/", component: "kernel / i2c" }
-  default_component: kernel
-`;
-const MAINTAINERS =
-  'FREESCALE IMX I2C DRIVER\nM:\tOla Imx <ola@example.org>\nS:\tMaintained\nF:\tdrivers/i2c/busses/i2c-imx.c\n';
 
 test('ferry cve import --mbox --dry-run --json: decisions, routing and the planned actions', async () => {
   const dir = tempDir();

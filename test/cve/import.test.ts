@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { builtinRequestStore, type StoredRequest } from '../../src/store/builtin-issues.js';
-import { getCursor } from '../../src/store/cursors.js';
+import { getCursor, putCursor } from '../../src/store/cursors.js';
 import { openStore } from '../../src/store/open.js';
 import { listRequests } from '../../src/store/requests.js';
 import { inboxCursorKey } from '../../src/workflows/cve-intake.js';
@@ -280,5 +280,14 @@ for (const backend of backends()) {
     const all = JSON.parse((await ferry(dir, db, ['cve', 'import', '--from-start', '--json'])).stdout);
     assert.equal(all.messages, 3);
     assert.deepEqual([all.created, all.updated, all.closed], [[], [], []]);
+
+    // A damaged cursor in the store is bad input, named, and nothing is read.
+    await inStore(db, (s) => putCursor(s.db, cursorKey, { epochs: { '0': 'HEAD' } }));
+    const damaged = await ferry(dir, db, ['cve', 'import']);
+    assert.equal(damaged.code, 2);
+    assert.match(
+      damaged.stderr,
+      /inbox cursor in the store's cursor cve-inbox:\/.*: epoch '0' → 'HEAD' is not a commit id/,
+    );
   });
 }
