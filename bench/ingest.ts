@@ -4,7 +4,11 @@
  * per second and the latency to the durable acknowledgement (the 202 is sent only after the
  * delivery and its job are committed).
  *
- *   npx tsx bench/ingest.ts            PGlite, and PostgreSQL when DATABASE_URL is set
+ *   npm run build && npx tsx bench/ingest.ts     PGlite, and PostgreSQL when DATABASE_URL is set
+ *
+ * It runs the compiled CLI (`dist/`), as `npx ferry serve` does. BENCH_BACKENDS=pglite|postgres
+ * chooses; BENCH_SKIP_CLOSED=1 runs the fixed rate only; BENCH_SERVE_NODE_ARGS passes node
+ * options to the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  *
  * Two phases per store: the most the server takes from 64 concurrent senders (closed
  * loop), then a fixed rate (500/s on PGlite, 2,000/s on PostgreSQL: the targets) held for
@@ -13,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -221,6 +225,10 @@ async function run(backend: 'pglite' | 'postgres', targetRate: number, closedTot
   }
 }
 
+if (!existsSync(path.join(REPO, 'dist/cli/main.js'))) {
+  console.error('bench/ingest: dist/cli/main.js is missing; run `npm run build` first');
+  process.exit(2);
+}
 const only = process.env.BENCH_BACKENDS?.split(',');
 const results = [];
 if (!only || only.includes('pglite')) results.push(await run('pglite', 500, 5000));
