@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run.js';
 import { status } from '../../src/engine/status.js';
 import { Repo } from '../../src/git/repo.js';
@@ -11,6 +10,7 @@ import { ladderOnRepo } from '../../src/sources/cve/ladder.js';
 import { type CveAnnouncement, parseAnnouncement } from '../../src/sources/cve/parse.js';
 import { createRepo, type FixtureRepo, tempDir } from '../helpers/git-fixture.js';
 import { captureIO } from '../helpers/io.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
 /**
  * Affected-stream decisions on a built kernel-like repository, with the engine's equivalence
@@ -20,7 +20,7 @@ import { captureIO } from '../helpers/io.js';
  * as a downstream mirror may lack stable commits).
  */
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 const FILE = 'drivers/i2c/busses/i2c-imx.c';
 
 function driver(lines: Record<number, string>): string {

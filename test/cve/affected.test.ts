@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   assessStreams,
   type CommitOnBranch,
@@ -11,13 +10,14 @@ import {
   type StreamTarget,
 } from '../../src/sources/cve/affected.js';
 import { type CveAnnouncement, parseAnnouncement } from '../../src/sources/cve/parse.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
 /**
  * Affected-stream decisions on real announcements, with the ladder's answers given as data.
  * (The same decisions on real repositories, with the engine's ladder, are in affected-ladder.)
  */
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 const cve = (id: string, dir = 'published'): CveAnnouncement =>
   parseAnnouncement(readFileSync(path.join(DATA, dir, `${id}.mbox`)));
 

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run.js';
 import { CONFIG, MAINTAINERS } from '../helpers/cve-import.js';
 import { tempDir } from '../helpers/git-fixture.js';
 import { captureIO } from '../helpers/io.js';
 import { asDelivered, createInbox, PUBLIC_INBOX_SKIP } from '../helpers/public-inbox.js';
+import { KERNEL_CVES, REPO_ROOT } from '../helpers/shared-data.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const DATA = path.resolve(repoRoot, '../shared/data/kernel-cves');
+const repoRoot = REPO_ROOT;
+const DATA = KERNEL_CVES;
 const record = (id: string, dir = 'published') => readFileSync(path.join(DATA, dir, `${id}.mbox`), 'utf8');
 
 test('ferry cve parse --json: one JSON line per message over the whole data directory', async () => {

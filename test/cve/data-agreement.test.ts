@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { type CveAnnouncement, type CvePair, parseAnnouncement } from '../../src/sources/cve/parse.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
 /**
  * Every real record in ../shared/data/kernel-cves: the parsed announcement against the CVE
@@ -14,8 +14,7 @@ import { type CveAnnouncement, type CvePair, parseAnnouncement } from '../../src
  * against the record's files rather than taken on trust.
  */
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const DATA = path.resolve(repoRoot, '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 
 interface DyadEntry {
   iv: string;

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ferryConfig } from '../../src/config/schema.js';
 import type { CommitOnBranch, FindOnBranches } from '../../src/sources/cve/affected.js';
 import { cveStreams, runCveIntake } from '../../src/workflows/cve-intake.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 const message = (id: string, dir = 'published', index = 0) => ({
   raw: readFileSync(path.join(DATA, dir, `${id}.mbox`)),
   origin: { source: `${id}.mbox`, index },

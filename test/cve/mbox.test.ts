@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parseAnnouncement } from '../../src/sources/cve/parse.js';
 import { readMboxDirectory, readMboxFile, readMboxPaths } from '../../src/sources/cve/read-mbox.js';
 import { splitMbox } from '../../src/sources/mail/mbox.js';
 import { tempDir } from '../helpers/git-fixture.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 const published = path.join(DATA, 'published');
 
 test('all records concatenated into one mbox split back into the same messages', () => {

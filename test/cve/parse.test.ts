@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   NotAnAnnouncementError,
   parseAnnouncement,
   parseAnnouncements,
 } from '../../src/sources/cve/parse.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
 /**
  * The announcement shapes, each built from a real record of ../shared/data/kernel-cves by
@@ -15,7 +15,7 @@ import {
  * subjects, multipart, CRLF, stripped headers), so the expected result is the record itself.
  */
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 const record = (id: string, dir = 'published') => readFileSync(path.join(DATA, dir, `${id}.mbox`));
 
 /** Header block and body of a record, with its From_ line dropped. */

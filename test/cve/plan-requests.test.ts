@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { assessStreams, commitsToCheck, type StreamTarget } from '../../src/sources/cve/affected.js';
 import { parseAnnouncement } from '../../src/sources/cve/parse.js';
 import {
@@ -12,8 +11,9 @@ import {
   planCveRequests,
 } from '../../src/sources/cve/plan-requests.js';
 import { routeFiles } from '../../src/sources/cve/route.js';
+import { KERNEL_CVES } from '../helpers/shared-data.js';
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 const mbox = (id: string) => readFileSync(path.join(DATA, 'published', `${id}.mbox`), 'utf8');
 const announcement = parseAnnouncement(mbox('CVE-2020-36781'));
 

@@ -1,15 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from './git-fixture.js';
+import { KERNEL_CVES } from './shared-data.js';
 
 /**
  * Real public-inbox v2 archives, made and fed by Debian's public-inbox tools. Tests that need
  * them skip with `PUBLIC_INBOX_SKIP` (which says how to install them) when the tools are absent.
  */
 
-const DATA = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/kernel-cves');
+const DATA = KERNEL_CVES;
 export const LIST = 'linux-cve-announce@vger.kernel.org';
 const installed = spawnSync('public-inbox-init', ['--help'], { encoding: 'utf8' }).error === undefined;
 export const PUBLIC_INBOX_SKIP: string | false = installed
