@@ -64,9 +64,11 @@ interface ProjectRec {
   nextMr: number;
 }
 
-let clock = Date.parse('2025-02-01T00:00:00Z');
+// The vendor's clock: real time (Ferry compares creation times with its own), one second apart
+// at least, so that timestamps order events as they happened.
+let clock = 0;
 const now = () => {
-  clock += 1000;
+  clock = Math.max(clock + 1000, Date.now());
   return new Date(clock).toISOString();
 };
 

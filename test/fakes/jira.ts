@@ -61,9 +61,11 @@ const TRANSITIONS = [
   { id: '31', name: 'Close Issue', to: 'Closed' },
 ];
 
-let clock = Date.parse('2025-03-01T00:00:00Z');
+// The vendor's clock: real time (Ferry compares creation times with its own), one second apart
+// at least, so that timestamps order events as they happened.
+let clock = 0;
 const now = () => {
-  clock += 1000;
+  clock = Math.max(clock + 1000, Date.now());
   return new Date(clock).toISOString().replace('Z', '+0000');
 };
 
