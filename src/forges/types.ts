@@ -9,7 +9,8 @@ import type { Repo } from '../git/repo.js';
  *
  * The sequence a workflow follows, safe to repeat after a crash at any point:
  *   push → findOpenMergeRequest → (none) openDraftMergeRequest
- * and `openDraftMergeRequest` itself looks before it creates, inside its retries.
+ * and `openDraftMergeRequest` itself looks before it creates, and looks again before each retry
+ * of the create (a create whose answer was lost is found, not made twice; see `withRetry`).
  */
 
 export type ForgeKind = 'github' | 'gitlab' | 'gerrit' | 'git';

@@ -8,9 +8,11 @@ import {
 
 /**
  * The one retry policy for every call Ferry makes to an outside system. Adapters wrap each
- * operation (not each HTTP request) in `withRetry`, so that a retried operation can be a
- * lookup followed by a create: a 502 that arrives after the vendor did create the thing is
- * then answered by the lookup on the next try, not by a duplicate.
+ * operation (not each HTTP request) in `withRetry`. A create is not safe to send twice: the
+ * vendor may have made the thing and then answered 502, or the connection dropped before the
+ * answer. Such a call passes `recover`, which runs before each retry (never before the first
+ * try) and looks for what an earlier try made; when it finds it, that is the call's result and
+ * the create is not sent again.
  */
 export interface RetryPolicy {
   /** Tries in all, the first included; 1 means never retry. */
@@ -109,11 +111,54 @@ function backoffMs(policy: RetryPolicy, attempt: number): number {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What `recover` is told: when the first try began, and which try is about to run (2 or more). */
+export interface RecoverContext {
+  /**
+   * The instant before the first try was sent. Whatever that try made was made after it; a
+   * vendor's clock may differ from ours, so compare with `CREATE_CLOCK_SKEW_MS` of slack.
+   */
+  since: Date;
+  attempt: number;
+}
+
+export interface CallOptions<T> {
+  /**
+   * For a call that creates something: before each retry, look for what an earlier try may
+   * have created, and return it (the call's result), or null to send the request again.
+   */
+  recover?: (ctx: RecoverContext) => Promise<T | null>;
+}
+
+/** `CallOptions` as a vendor client's `call` takes them: `recover` is handed the client's API too. */
+export interface ClientCallOptions<A, T> {
+  recover?: (api: A, ctx: RecoverContext) => Promise<T | null>;
+}
+
+/** Binds a client's API to its caller's `recover`. */
+export function bindRecover<A, T>(
+  api: () => A | Promise<A>,
+  options: ClientCallOptions<A, T>,
+): CallOptions<T> {
+  const recover = options.recover;
+  return recover ? { recover: async (ctx) => recover(await api(), ctx) } : {};
+}
+
+/** How far a vendor's clock may be behind ours when `recover` compares creation times. */
+export const CREATE_CLOCK_SKEW_MS = 60_000;
+
+/** Whether a vendor timestamp is not before `since`, give or take the allowed clock skew. */
+export function createdSince(timestamp: string | null | undefined, since: Date): boolean {
+  if (!timestamp) return false;
+  const t = Date.parse(timestamp);
+  return !Number.isNaN(t) && t >= since.getTime() - CREATE_CLOCK_SKEW_MS;
+}
+
 /**
  * Runs `fn`, retrying transient failures under `policy`. `classify` turns whatever the SDK
  * threw into an `HttpFailure`, or null for errors that are not the vendor's (a bug, a bad
  * argument), which are rethrown untouched. A permanent failure becomes a `VendorRejectedError`
- * (`VendorNotFoundError` for 404) with the vendor's message.
+ * (`VendorNotFoundError` for 404) with the vendor's message. With `options.recover`, each
+ * retry first asks it for what an earlier try created (see `CallOptions`).
  */
 export async function withRetry<T>(
   vendor: Vendor,
@@ -121,11 +166,18 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   classify: (e: unknown) => HttpFailure | null,
   fn: () => Promise<T>,
+  options: CallOptions<T> = {},
 ): Promise<T> {
   const attempts = Math.max(1, Math.floor(policy.attempts));
   const sleep = policy.sleep ?? realSleep;
+  const since = new Date();
   for (let attempt = 1; ; attempt++) {
     try {
+      // A failed lookup is a failed try like any other: retried when transient, counted.
+      if (attempt > 1 && options.recover) {
+        const found = await options.recover({ since, attempt });
+        if (found !== null) return found;
+      }
       return await fn();
     } catch (e) {
       const failure = classify(e);

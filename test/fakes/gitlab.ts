@@ -64,9 +64,11 @@ interface ProjectRec {
   nextMr: number;
 }
 
-let clock = Date.parse('2025-02-01T00:00:00Z');
+// The vendor's clock: real time (Ferry compares creation times with its own), one second apart
+// at least, so that timestamps order events as they happened.
+let clock = 0;
 const now = () => {
-  clock += 1000;
+  clock = Math.max(clock + 1000, Date.now());
   return new Date(clock).toISOString();
 };
 
@@ -200,15 +202,24 @@ export class GitLabFake extends FakeServer {
         labels: 'labels',
         milestone: 'string',
         search: 'string',
-        order_by: 'string',
+        in: 'enum:title|description|title,description|description,title',
+        order_by:
+          'enum:created_at|updated_at|priority|due_date|relative_position|label_priority|milestone_due|popularity|weight|title',
         sort: 'enum:asc|desc',
       });
+      // `in` says where `search` looks: title and description unless told.
+      const where = (i: IssueRec) =>
+        (q.in ?? 'title,description')
+          .split(',')
+          .map((f: string) => (f === 'title' ? i.title : (i.description ?? '')))
+          .join('\n');
       const list = [...project.issues.values()]
         .filter((i) => !q.state || q.state === 'all' || i.state === q.state)
         .filter((i) => (q.labels ?? []).every((l: string) => i.labels.includes(l)))
         .filter((i) => !q.milestone || i.milestone === q.milestone)
-        .filter((i) => !q.search || `${i.title}\n${i.description ?? ''}`.includes(q.search))
-        .sort((a, b) => b.iid - a.iid);
+        .filter((i) => !q.search || where(i).includes(q.search))
+        // Newest first (by creation, the default order_by, or by iid, which follows it).
+        .sort((a, b) => (q.sort === 'asc' ? a.iid - b.iid : b.iid - a.iid));
       return this.page(
         req,
         q,

@@ -35,6 +35,7 @@ export interface JiraIssueRec {
   fields: Record<string, Json>;
   comments: JiraCommentRec[];
   remoteLinks: { id: number; globalId: string | null; relationship: string | null; object: Json }[];
+  created: string;
   updated: string;
 }
 
@@ -61,9 +62,11 @@ const TRANSITIONS = [
   { id: '31', name: 'Close Issue', to: 'Closed' },
 ];
 
-let clock = Date.parse('2025-03-01T00:00:00Z');
+// The vendor's clock: real time (Ferry compares creation times with its own), one second apart
+// at least, so that timestamps order events as they happened.
+let clock = 0;
 const now = () => {
-  clock += 1000;
+  clock = Math.max(clock + 1000, Date.now());
   return new Date(clock).toISOString().replace('Z', '+0000');
 };
 
@@ -83,6 +86,7 @@ export class JiraFake extends FakeServer {
     init: Partial<Omit<JiraIssueRec, 'id' | 'key' | 'comments' | 'remoteLinks'>> & { summary: string },
   ): JiraIssueRec {
     const n = this.next++;
+    const t = now();
     const rec: JiraIssueRec = {
       id: 20_000 + n,
       key: `${this.opts.project}-${n}`,
@@ -96,7 +100,8 @@ export class JiraFake extends FakeServer {
       fields: init.fields ?? {},
       comments: [],
       remoteLinks: [],
-      updated: now(),
+      created: init.created ?? t,
+      updated: init.updated ?? t,
     };
     this.issues.set(rec.key, rec);
     return rec;
@@ -370,7 +375,9 @@ export class JiraFake extends FakeServer {
         ? Buffer.from(req.query.get('nextPageToken')!, 'base64url').toString()
         : 0,
     );
-    const hits = [...this.issues.values()].filter((i) => ast.test(i)).sort((a, b) => a.id - b.id);
+    const hits = [...this.issues.values()]
+      .filter((i) => ast.test(i))
+      .sort((a, b) => (ast.newestFirst ? b.id - a.id : a.id - b.id));
     const page = hits.slice(start, start + max);
     const more = start + max < hits.length;
     return {
@@ -424,6 +431,7 @@ export class JiraFake extends FakeServer {
         key: this.opts.project,
         name: this.opts.project,
       },
+      created: rec.created,
       updated: rec.updated,
       ...Object.fromEntries(Object.keys(this.opts.customFields).map((k) => [k, rec.fields[k] ?? null])),
     };
@@ -475,10 +483,23 @@ function isAdf(v: unknown): boolean {
   );
 }
 
-/** The JQL Ferry writes: clauses `field = v`, `field != v`, `field in (a, b)`, AND/OR, parentheses, ORDER BY. */
-export function parseJql(jql: string): { bounded: boolean; test: (i: JiraIssueRec) => boolean } {
-  const src = jql.replace(/\s+ORDER\s+BY\s+.*$/i, '');
-  const tokens = src.match(/"(?:[^"\\]|\\.)*"|!=|=|\(|\)|,|[^\s=!(),]+/g) ?? [];
+/**
+ * The JQL Ferry writes: clauses `field = v`, `field != v`, `field in (a, b)`, `summary ~ "text"`,
+ * AND/OR, parentheses, ORDER BY key (the default) or created, ascending or descending.
+ */
+export function parseJql(jql: string): {
+  bounded: boolean;
+  newestFirst: boolean;
+  test: (i: JiraIssueRec) => boolean;
+} {
+  const order = /\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(jql);
+  if (order && !['key', 'created'].includes(order[1]!.toLowerCase()))
+    throw jiraError(400, [
+      `Error in the JQL Query: ordering by '${order[1]}' is not supported here (${jql}).`,
+    ]);
+  const newestFirst = order !== null && order[2]?.toUpperCase() === 'DESC';
+  const src = order ? jql.slice(0, order.index) : jql;
+  const tokens = src.match(/"(?:[^"\\]|\\.)*"|!=|!~|=|~|\(|\)|,|[^\s=!~(),]+/g) ?? [];
   let pos = 0;
   const peek = () => tokens[pos];
   const take = () => tokens[pos++];
@@ -535,6 +556,7 @@ export function parseJql(jql: string): { bounded: boolean; test: (i: JiraIssueRe
       return (i) => fieldValues(i, field).some((v) => list.includes(v)) === (op === 'in');
     }
     const v = value();
+    if (field.toLowerCase() === 'summary') return textSearch(jql, v, op);
     if (op === '=') return (i) => fieldValues(i, field).includes(v);
     if (op === '!=') return (i) => !fieldValues(i, field).includes(v);
     throw jiraError(400, [`Error in the JQL Query: The operator '${op}' is not supported here (${jql}).`]);
@@ -561,5 +583,30 @@ export function parseJql(jql: string): { bounded: boolean; test: (i: JiraIssueRe
   if (/\bOR\b/i.test(src) && !/^\s*project\s*=/i.test(src)) boundedTop = false;
   if (pos !== tokens.length)
     throw jiraError(400, [`Error in the JQL Query: unexpected '${peek()}' (${jql}).`]);
-  return { bounded: boundedTop, test };
+  return { bounded: boundedTop, newestFirst, test };
+}
+
+/** Lucene's reserved characters, which a JQL text search must escape with a backslash. */
+const RESERVED = /[+\-&|!(){}[\]^~*?:\\/]/;
+
+/**
+ * `summary ~ "text"`: Jira's text search, which is fuzzy: an issue matches when its summary has
+ * every word of the text, in any order and case. A text field takes only `~` and `!~`, and a
+ * reserved character the query did not escape is refused, as Jira refuses it.
+ */
+function textSearch(jql: string, text: string, op: string): (i: JiraIssueRec) => boolean {
+  if (op !== '~' && op !== '!~')
+    throw jiraError(400, [
+      `Error in the JQL Query: The operator '${op}' is not supported by the 'summary' field (${jql}).`,
+    ]);
+  if (RESERVED.test(text.replace(/\\./g, ' ')))
+    throw jiraError(400, [
+      `Error in the JQL Query: The text query '${text}' for field 'summary' is not valid; probably your use of wildcard characters is not correct (${jql}).`,
+    ]);
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const wanted = words(text.replace(/\\(.)/g, ' $1 '));
+  return (i) => {
+    const have = new Set(words(i.summary));
+    return wanted.every((w) => have.has(w)) === (op === '~');
+  };
 }

@@ -114,9 +114,35 @@ describe('GitHub pull requests', () => {
       description: 'd',
       commit: pick,
     });
-    assert.equal(r.created, false, 'found, not created again');
+    assert.equal(r.created, true, 'this call made it; the retry found it instead of creating it again');
+    assert.equal(r.mergeRequest.id, `github:${REPO}#${fake.pulls(REPO)[0]!.number}`);
     assert.equal(fake.pulls(REPO).length, 1);
-    assert.equal(fake.count('POST', `/repos/${REPO}/pulls`), 1);
+    assert.equal(fake.count('POST', `/repos/${REPO}/pulls`), 1, 'no second create (GitHub would answer 422)');
+    assert.deepEqual(policy.slept, [1]);
+  });
+
+  test('a 502 before GitHub made the PR: the lookup finds nothing and the create is sent again', async () => {
+    const { remote, mirror, pick } = await world();
+    fake.addRepo(REPO, remote.dir);
+    const forge = forgeFor(remote.dir);
+    const branch = forge.botBranch('RHEL-7', '9.6');
+    await forge.push(mirror, { commit: pick, branch, target: 'stable-9.6' });
+    fake.inject({
+      method: 'POST',
+      path: `/repos/${REPO}/pulls`,
+      status: 502,
+      body: { message: 'Server Error' },
+    });
+    const r = await forge.openDraftMergeRequest({
+      sourceBranch: branch,
+      targetBranch: 'stable-9.6',
+      title: 't',
+      description: 'd',
+      commit: pick,
+    });
+    assert.equal(r.created, true);
+    assert.equal(fake.pulls(REPO).length, 1);
+    assert.equal(fake.count('POST', `/repos/${REPO}/pulls`), 2);
   });
 
   test("GitHub's refusal of a PR whose head was never pushed surfaces its message", async () => {

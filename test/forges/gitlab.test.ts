@@ -95,8 +95,30 @@ test('a 502 after GitLab stored the MR: the retry finds it (and GitLab would hav
     description: '',
     commit: pick,
   });
-  assert.equal(r.created, false);
+  assert.equal(r.created, true, 'this call made it; the retry found it instead of creating it again');
+  assert.equal(r.mergeRequest.id, 'gitlab:rhel/kernel!1');
+  assert.equal(r.mergeRequest.draft, true);
   assert.equal(fake.project('rhel/kernel').mrs.size, 1);
+  assert.equal(fake.count('POST', /merge_requests$/), 1, 'no second create (GitLab would answer 409)');
+  assert.deepEqual(policy.slept, [1]);
+});
+
+test('a 502 before GitLab stored the MR: the lookup finds nothing and the create is sent again', async () => {
+  const { pick, fork, mirror } = await world();
+  const f = forge(fork.dir, 'kernel-bot/kernel');
+  const branch = f.botBranch('RHEL-1', '9.6');
+  await f.push(mirror, { commit: pick, branch, target: 'rhel-9.6' });
+  fake.inject({ method: 'POST', path: /merge_requests$/, status: 502 });
+  const r = await f.openDraftMergeRequest({
+    sourceBranch: branch,
+    targetBranch: 'rhel-9.6',
+    title: 't',
+    description: '',
+    commit: pick,
+  });
+  assert.equal(r.created, true);
+  assert.equal(fake.project('rhel/kernel').mrs.size, 1);
+  assert.equal(fake.count('POST', /merge_requests$/), 2);
 });
 
 test("GitLab's validation message when the branch was never pushed; approvals; update; close", async () => {

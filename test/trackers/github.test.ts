@@ -241,6 +241,45 @@ describe('vendor failures', () => {
     assert.deepEqual(policy.slept, []);
   });
 
+  test('a 502 after GitHub created the issue: the retry finds it instead of filing a second', async () => {
+    const input = { title: 'CVE-2024-26581 on 9.6', body: 'b', labels: ['CVE-2024-26581'] };
+    // A person's issue with the same title and label, filed long before: not the one Ferry made.
+    const old = fake.seedIssue(REPO, { title: input.title, labels: input.labels });
+    old.created_at = '2024-03-01T00:00:00Z';
+    fake.inject({
+      method: 'POST',
+      path: `/repos/${REPO}/issues`,
+      status: 502,
+      afterHandler: true,
+      body: { message: 'Server Error' },
+    });
+    const made = await tracker.createIssue(input);
+    const same = () =>
+      [...fake.repos.get(REPO.toLowerCase())!.issues.values()].filter((i) => i.title === input.title);
+    assert.equal(same().length, 2, "the person's and exactly one of Ferry's");
+    assert.equal(made.key, `${REPO}#${old.number + 1}`);
+    assert.deepEqual(made.labels, input.labels);
+    assert.equal(fake.count('POST', `/repos/${REPO}/issues`), 1, 'the create was not sent again');
+    assert.deepEqual(policy.slept, [1]);
+
+    // A 502 before GitHub did anything: the lookup finds nothing and the create is sent again.
+    fake.inject({
+      method: 'POST',
+      path: `/repos/${REPO}/issues`,
+      status: 502,
+      body: { message: 'Server Error' },
+    });
+    const again = await tracker.createIssue({ ...input, title: 'CVE-2024-26581 on 9.4' });
+    assert.equal(again.key, `${REPO}#${old.number + 2}`);
+    assert.equal(fake.count('POST', `/repos/${REPO}/issues`), 3);
+    assert.equal(
+      [...fake.repos.get(REPO.toLowerCase())!.issues.values()].filter(
+        (i) => i.title === 'CVE-2024-26581 on 9.4',
+      ).length,
+      1,
+    );
+  });
+
   test('5xx every time gives up after the configured attempts', async () => {
     const rec = fake.seedIssue(REPO, { title: 't' });
     fake.inject({

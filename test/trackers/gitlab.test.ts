@@ -166,6 +166,38 @@ describe('GitLab failures', () => {
     assert.deepEqual(policy.slept, [1, 2000], 'backoff for the 502, Retry-After (not the reset) for the 429');
   });
 
+  test('a 502 after GitLab created the issue: the retry finds it instead of filing a second', async () => {
+    const input = { title: 'CVE-2024-1: fix [9.6]', body: 'b', labels: ['cve', 'CVE-2024-1'] };
+    const issues = () => [...fake.project(PROJECT).issues.values()];
+    // Same title and labels, filed long before by a person; and a newer one whose title only holds the text.
+    const old = fake.seedIssue(PROJECT, { title: input.title, labels: input.labels });
+    old.created_at = '2024-03-01T00:00:00.000Z';
+    fake.seedIssue(PROJECT, { title: `${input.title} (copy)`, labels: input.labels });
+    fake.inject({
+      method: 'POST',
+      path: /\/issues$/,
+      status: 502,
+      afterHandler: true,
+      body: { message: '502 Bad Gateway' },
+    });
+    const made = await tracker.createIssue(input);
+    assert.equal(made.key, `${PROJECT}#3`);
+    assert.equal(
+      issues().filter((i) => i.title === input.title).length,
+      2,
+      "the person's and one of Ferry's",
+    );
+    assert.equal(fake.count('POST', `/api/v4/projects/${encodeURIComponent(PROJECT)}/issues`), 1);
+    assert.deepEqual(policy.slept, [1]);
+
+    // A 502 (with no body) before GitLab did anything: nothing found, the create is sent again.
+    fake.inject({ method: 'POST', path: /\/issues$/, status: 502 });
+    const again = await tracker.createIssue({ ...input, title: 'CVE-2024-1: fix [9.4]' });
+    assert.equal(again.key, `${PROJECT}#4`);
+    assert.equal(issues().filter((i) => i.title === 'CVE-2024-1: fix [9.4]').length, 1);
+    assert.equal(fake.count('POST', `/api/v4/projects/${encodeURIComponent(PROJECT)}/issues`), 3);
+  });
+
   test('GitLab message on a permanent 4xx; unavailable after the attempts', async () => {
     const rec = fake.seedIssue(PROJECT, { title: 't' });
     fake.inject({

@@ -191,6 +191,40 @@ describe('Jira issues', () => {
       7,
     );
     await assert.rejects(tracker.search({ native: 'nonsense ~ x' }), VendorRejectedError);
+    // Lucene's reserved characters in a text search must be escaped, or Jira refuses the query.
+    await assert.rejects(tracker.search({ native: 'summary ~ "fix [9.6]"' }), VendorRejectedError);
+    assert.equal((await tracker.search({ native: 'summary ~ "s12"', openOnly: false })).length, 1);
+  });
+
+  test('a 502 after Jira created the issue: the retry finds it instead of filing a second', async () => {
+    const input = { title: 'CVE-2024-1: i2c: fix [rhel-9.6.z]', body: 'b', labels: ['CVE-2024-1'] };
+    // Same summary and label, filed long before by a person; and a newer one the text search also matches.
+    fake.seedIssue({ summary: input.title, labels: input.labels, created: '2024-03-01T00:00:00.000+0000' });
+    fake.seedIssue({ summary: `${input.title} (copy)`, labels: input.labels });
+    const same = () => [...fake.issues.values()].filter((i) => i.summary === input.title);
+    fake.inject({ method: 'POST', path: '/rest/api/3/issue', status: 502, afterHandler: true });
+    const made = await tracker.createIssue(input);
+    assert.equal(made.key, 'RHEL-3');
+    assert.equal(same().length, 2, "the person's and one of Ferry's");
+    assert.equal(fake.count('POST', '/rest/api/3/issue'), 1, 'the create was not sent again');
+    assert.deepEqual(policy.slept, [1]);
+    const search = fake.requests.find((r) => r.path === '/rest/api/3/search/jql')!;
+    assert.equal(
+      search.query.get('jql'),
+      'project = "RHEL" AND labels = "CVE-2024-1" AND (summary ~ "CVE 2024 1 i2c fix rhel 9 6 z") ORDER BY created DESC',
+    );
+
+    // A 502 before Jira did anything: nothing found, the create is sent again.
+    fake.inject({
+      method: 'POST',
+      path: '/rest/api/3/issue',
+      status: 502,
+      body: { errorMessages: ['Bad gateway'], errors: {} },
+    });
+    const again = await tracker.createIssue({ ...input, title: 'CVE-2024-1: i2c: fix [rhel-9.4.z]' });
+    assert.equal(again.key, 'RHEL-4');
+    assert.equal([...fake.issues.values()].filter((i) => i.summary === again.title).length, 1);
+    assert.equal(fake.count('POST', '/rest/api/3/issue'), 3);
   });
 });
 

@@ -6,7 +6,10 @@ import {
   VendorUnavailableError,
 } from '../../src/vendors/errors.js';
 import {
+  CREATE_CLOCK_SKEW_MS,
+  createdSince,
   defaultRetryPolicy,
+  type RecoverContext,
   type RetryPolicy,
   retryAfterMs,
   retryPolicyFrom,
@@ -76,6 +79,83 @@ test('transient failures are retried with doubling delays, capped; then unavaila
   );
   assert.equal(calls, 4);
   assert.deepEqual(p.slept, [10, 20, 25]);
+});
+
+test('recover runs before each retry, never before the first try; what it finds is the result', async () => {
+  const p = policy(4);
+  const log: string[] = [];
+  const seen: RecoverContext[] = [];
+  let made = 0;
+  // The create "succeeds" on the vendor's side every time but the answer is lost (502).
+  const result = await withRetry(
+    'github',
+    'create issue',
+    p,
+    (e) => e as never,
+    async () => {
+      log.push('create');
+      made++;
+      throw failure(502);
+    },
+    {
+      recover: async (ctx) => {
+        log.push('recover');
+        seen.push(ctx);
+        return made > 0 ? `issue #${made}` : null;
+      },
+    },
+  );
+  assert.equal(result, 'issue #1');
+  assert.deepEqual(log, ['create', 'recover']);
+  assert.equal(seen[0]!.attempt, 2);
+  assert.ok(seen[0]!.since instanceof Date);
+
+  // Nothing found: the request is sent again; a failure of the lookup itself is a failed try.
+  const log2: string[] = [];
+  let lookups = 0;
+  const second = await withRetry(
+    'gitlab',
+    'create issue',
+    p,
+    (e) => e as never,
+    async () => {
+      log2.push('create');
+      if (log2.filter((x) => x === 'create').length === 1) throw failure(502);
+      return 'made';
+    },
+    {
+      recover: async () => {
+        log2.push('recover');
+        if (++lookups === 1) throw failure(503);
+        return null;
+      },
+    },
+  );
+  assert.equal(second, 'made');
+  assert.deepEqual(log2, ['create', 'recover', 'recover', 'create']);
+
+  // A permanent refusal of the lookup ends the call, as for any request.
+  await assert.rejects(
+    withRetry(
+      'jira',
+      'create issue',
+      p,
+      (e) => e as never,
+      async () => Promise.reject(failure(502)),
+      { recover: async () => Promise.reject(failure(400)) },
+    ),
+    VendorRejectedError,
+  );
+});
+
+test('createdSince allows the clock skew and nothing more', () => {
+  const since = new Date(NOW);
+  assert.equal(createdSince(new Date(NOW + 1000).toISOString(), since), true);
+  assert.equal(createdSince(new Date(NOW - CREATE_CLOCK_SKEW_MS).toISOString(), since), true);
+  assert.equal(createdSince(new Date(NOW - CREATE_CLOCK_SKEW_MS - 1000).toISOString(), since), false);
+  assert.equal(createdSince('2025-06-01T12:00:30.000+0000', since), true, "Jira's offset form");
+  assert.equal(createdSince(null, since), false);
+  assert.equal(createdSince('not a date', since), false);
 });
 
 test('permanent failures are not retried; 404 has its own class; non-vendor errors pass through', async () => {

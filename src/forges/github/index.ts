@@ -105,33 +105,42 @@ export class GitHubForge implements Forge {
   }
 
   async findOpenMergeRequest(sourceBranch: string, targetBranch: string): Promise<MergeRequest | null> {
-    const p = await this.client.call(`find the pull request for ${sourceBranch}`, (o) =>
+    const p = await this.lookupOpen(sourceBranch, targetBranch);
+    return p ? this.toMergeRequest(p) : null;
+  }
+
+  private lookupOpen(sourceBranch: string, targetBranch: string): Promise<PullJson | null> {
+    return this.client.call(`find the pull request for ${sourceBranch}`, (o) =>
       this.findOpen(o, sourceBranch, targetBranch),
     );
-    return p ? this.toMergeRequest(p) : null;
   }
 
   async openDraftMergeRequest(
     input: DraftMergeRequest,
   ): Promise<{ mergeRequest: MergeRequest; created: boolean }> {
-    // Look and create in one retried operation: a create whose answer was lost is found next time.
-    const { pull, created } = await this.client.call(
-      `open a draft pull request for ${input.sourceBranch}`,
-      async (o) => {
-        const found = await this.findOpen(o, input.sourceBranch, input.targetBranch);
-        if (found) return { pull: found, created: false };
-        const made = await o.rest.pulls.create({
-          ...this.repo,
-          title: input.title,
-          head: `${this.headOwner}:${input.sourceBranch}`,
-          base: input.targetBranch,
-          body: input.description,
-          draft: true,
-          maintainer_can_modify: true,
-        });
-        return { pull: made.data, created: true };
-      },
-    );
+    const { sourceBranch, targetBranch } = input;
+    const found = await this.lookupOpen(sourceBranch, targetBranch);
+    const created = found === null;
+    // A create whose answer was lost (a 502 after GitHub made the PR) is found by the same
+    // lookup before the retry, instead of a second create that GitHub would refuse with 422.
+    const pull: PullJson =
+      found ??
+      (await this.client.call(
+        `open a draft pull request for ${sourceBranch}`,
+        async (o) =>
+          (
+            await o.rest.pulls.create({
+              ...this.repo,
+              title: input.title,
+              head: `${this.headOwner}:${sourceBranch}`,
+              base: targetBranch,
+              body: input.description,
+              draft: true,
+              maintainer_can_modify: true,
+            })
+          ).data,
+        { recover: (o) => this.findOpen(o, sourceBranch, targetBranch) },
+      ));
     const want = [...new Set([...this.opts.labels, ...(input.labels ?? [])])];
     const have = new Set((pull.labels ?? []).map((l: PullJson) => l.name));
     const missing = want.filter((l) => !have.has(l));

@@ -115,10 +115,14 @@ export class GitLabForge implements Forge {
   }
 
   async findOpenMergeRequest(sourceBranch: string, targetBranch: string): Promise<MergeRequest | null> {
-    const m = await this.client.call(`find the merge request for ${sourceBranch}`, (api) =>
+    const m = await this.lookupOpen(sourceBranch, targetBranch);
+    return m ? this.toMergeRequest(m) : null;
+  }
+
+  private lookupOpen(sourceBranch: string, targetBranch: string): Promise<Json | null> {
+    return this.client.call(`find the merge request for ${sourceBranch}`, (api) =>
       this.findOpen(api, sourceBranch, targetBranch),
     );
-    return m ? this.toMergeRequest(m) : null;
   }
 
   async openDraftMergeRequest(
@@ -127,27 +131,31 @@ export class GitLabForge implements Forge {
     const { target } = await this.ids();
     const labels = [...new Set([...this.opts.labels, ...(input.labels ?? [])])];
     const title = input.title.startsWith(DRAFT_PREFIX) ? input.title : `${DRAFT_PREFIX}${input.title}`;
-    const { mr, created } = await this.client.call(
-      `open a draft merge request for ${input.sourceBranch}`,
-      async (api) => {
-        const found = await this.findOpen(api, input.sourceBranch, input.targetBranch);
-        if (found) return { mr: found, created: false };
+    const { sourceBranch, targetBranch } = input;
+    const found = await this.lookupOpen(sourceBranch, targetBranch);
+    const created = found === null;
+    // A create whose answer was lost (a 502 after GitLab stored the MR) is found by the same
+    // lookup before the retry, instead of a second create that GitLab would refuse with 409.
+    const mr: Json =
+      found ??
+      (await this.client.call(
+        `open a draft merge request for ${sourceBranch}`,
         // From a fork the request goes to the source project, naming the target project.
-        const made = await api.MergeRequests.create(
-          this.opts.sourceProject ?? this.opts.project,
-          input.sourceBranch,
-          input.targetBranch,
-          title,
-          {
-            description: input.description,
-            labels: labels.join(','),
-            removeSourceBranch: true,
-            ...(this.opts.sourceProject ? { targetProjectId: target } : {}),
-          },
-        );
-        return { mr: made as Json, created: true };
-      },
-    );
+        (api) =>
+          api.MergeRequests.create(
+            this.opts.sourceProject ?? this.opts.project,
+            sourceBranch,
+            targetBranch,
+            title,
+            {
+              description: input.description,
+              labels: labels.join(','),
+              removeSourceBranch: true,
+              ...(this.opts.sourceProject ? { targetProjectId: target } : {}),
+            },
+          ) as Promise<Json>,
+        { recover: (api) => this.findOpen(api, sourceBranch, targetBranch) },
+      ));
     const missing = labels.filter((l) => !(mr.labels ?? []).includes(l));
     if (missing.length) {
       const edited = await this.client.call(`label merge request !${mr.iid}`, (api) =>

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import type { GitHubClient } from '../../vendors/github/client.js';
+import { createdSince } from '../../vendors/retry.js';
 import { parseBackportCommands } from '../commands.js';
 import { changedFormFields, readIssueForm, writeIssueForm } from '../issue-form.js';
 import { assertMarker, linkMarker, linksInComments, markerOf, withMarker } from '../markers.js';
@@ -149,13 +150,42 @@ export class GitHubTracker implements Tracker {
       fixVersions: input.fixVersions,
       commitHashLines: input.commitHashLines ?? [],
     });
+    const labels = input.labels ?? [];
     const created = await this.client.call(
       'create issue',
-      async (o) =>
-        (await o.rest.issues.create({ ...this.repo, title: input.title, body, labels: input.labels ?? [] }))
-          .data,
+      async (o) => (await o.rest.issues.create({ ...this.repo, title: input.title, body, labels })).data,
+      { recover: (o, { since }) => this.findCreated(o, input.title, labels, since) },
     );
     return { ...this.summary(created), links: [] };
+  }
+
+  /**
+   * The issue an earlier try of `createIssue` made, if GitHub made it and the answer was lost:
+   * the newest issues with the same labels, matched by exact title and created since that try.
+   */
+  private async findCreated(
+    o: Octokit,
+    title: string,
+    labels: string[],
+    since: Date,
+  ): Promise<IssueJson | null> {
+    const { data } = await o.rest.issues.listForRepo({
+      ...this.repo,
+      state: 'all',
+      ...(labels.length ? { labels: labels.join(',') } : {}),
+      sort: 'created',
+      direction: 'desc',
+      per_page: 30,
+    });
+    return (
+      data.find(
+        (i) =>
+          !i.pull_request &&
+          i.title === title &&
+          createdSince(i.created_at, since) &&
+          labels.every((l) => this.summary(i).labels.includes(l)),
+      ) ?? null
+    );
   }
 
   async updateIssue(key: string, patch: IssuePatch): Promise<TrackerIssue> {

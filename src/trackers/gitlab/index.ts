@@ -1,4 +1,5 @@
 import type { GitLabApi, GitLabClient } from '../../vendors/gitlab/client.js';
+import { createdSince } from '../../vendors/retry.js';
 import { parseBackportCommands } from '../commands.js';
 import { changedFormFields, readIssueForm, writeIssueForm } from '../issue-form.js';
 import { assertMarker, linkMarker, linksInComments, markerOf, withMarker } from '../markers.js';
@@ -133,13 +134,48 @@ export class GitLabTracker implements Tracker {
       fixVersions: input.fixVersions,
       commitHashLines: input.commitHashLines ?? [],
     });
-    const created = await this.client.call('create issue', (api) =>
-      api.Issues.create(this.project, input.title, {
-        description,
-        ...(input.labels?.length ? { labels: input.labels.join(',') } : {}),
-      }),
+    const labels = input.labels ?? [];
+    const created = await this.client.call(
+      'create issue',
+      (api) =>
+        api.Issues.create(this.project, input.title, {
+          description,
+          ...(labels.length ? { labels: labels.join(',') } : {}),
+        }),
+      { recover: (api, { since }) => this.findCreated(api, input.title, labels, since) },
     );
     return { ...this.summary(created), links: [] };
+  }
+
+  /**
+   * The issue an earlier try of `createIssue` made, if GitLab made it and the answer was lost:
+   * the newest issues with the same labels whose title holds the text (GitLab's search is
+   * fuzzy), matched by exact title and created since that try.
+   */
+  private async findCreated(
+    api: GitLabApi,
+    title: string,
+    labels: string[],
+    since: Date,
+  ): Promise<Json | null> {
+    const items = (await api.Issues.all({
+      projectId: this.project,
+      ...(labels.length ? { labels: labels.join(',') } : {}),
+      search: title,
+      in: 'title',
+      orderBy: 'created_at',
+      sort: 'desc',
+      perPage: 20,
+      maxPages: 1,
+    } as never)) as Json[];
+    return (
+      items.find(
+        (i) =>
+          i.title === title &&
+          createdSince(i.created_at, since) &&
+          labels.every((l) => this.summary(i).labels.includes(l)),
+      ) ?? null
+    );
   }
 
   async updateIssue(key: string, patch: IssuePatch): Promise<TrackerIssue> {

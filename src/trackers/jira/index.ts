@@ -1,5 +1,6 @@
 import type { Version3Client } from 'jira.js/version3';
 import type { JiraClient } from '../../vendors/jira/client.js';
+import { createdSince } from '../../vendors/retry.js';
 import { parseBackportCommands } from '../commands.js';
 import { valueLines } from '../issue-form.js';
 import { assertMarker, markerOf } from '../markers.js';
@@ -125,14 +126,14 @@ export class JiraTracker implements Tracker {
   }
 
   /** JQL for a query; values are quoted, so a label cannot widen the search. */
-  jqlFor(q: IssueQuery): string {
+  jqlFor(q: IssueQuery, orderBy = 'key ASC'): string {
     const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
     const clauses = [`project = ${quote(this.opts.project)}`];
     for (const l of q.labels ?? []) clauses.push(`labels = ${quote(l)}`);
     if (q.fixVersion) clauses.push(`fixVersion = ${quote(q.fixVersion)}`);
     if (q.openOnly !== false) clauses.push('statusCategory != Done');
     if (q.native) clauses.push(`(${q.native})`);
-    return `${clauses.join(' AND ')} ORDER BY key ASC`;
+    return `${clauses.join(' AND ')} ORDER BY ${orderBy}`;
   }
 
   async search(q: IssueQuery): Promise<IssueSummary[]> {
@@ -167,10 +168,43 @@ export class JiraTracker implements Tracker {
     if (input.fixVersions?.length) fields.fixVersions = input.fixVersions.map((name) => ({ name }));
     if (input.commitHashLines?.length)
       fields[this.opts.fields.commit_hashes] = this.hashValue(input.commitHashLines);
-    const created = await this.client.call('create issue', (api) =>
-      api.issues.createIssue({ fields } as never),
+    const labels = input.labels ?? [];
+    const created = await this.client.call(
+      'create issue',
+      (api) => api.issues.createIssue({ fields } as never) as Promise<Json>,
+      { recover: (api, { since }) => this.findCreated(api, input.title, labels, since) },
     );
-    return this.getIssue((created as Json).key);
+    return this.getIssue(created.key);
+  }
+
+  /**
+   * The issue an earlier try of `createIssue` made, if Jira made it and the answer was lost.
+   * `summary ~` is a fuzzy text search (and Lucene reserves much punctuation), so it is given
+   * the summary's words only; the exact summary, the labels and the creation time since the
+   * first try are matched here.
+   */
+  private async findCreated(
+    api: Version3Client,
+    title: string,
+    labels: string[],
+    since: Date,
+  ): Promise<Json | null> {
+    const words = title.match(/[\p{L}\p{N}]+/gu) ?? [];
+    const native = words.length ? `summary ~ "${words.join(' ')}"` : undefined;
+    const jql = this.jqlFor({ labels, openOnly: false, ...(native ? { native } : {}) }, 'created DESC');
+    const page = (await api.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+      jql,
+      fields: ['summary', 'labels', 'created'],
+      maxResults: 20,
+    })) as Json;
+    return (
+      (page.issues ?? []).find(
+        (i: Json) =>
+          i.fields?.summary === title &&
+          createdSince(i.fields?.created, since) &&
+          labels.every((l) => (i.fields?.labels ?? []).includes(l)),
+      ) ?? null
+    );
   }
 
   async updateIssue(key: string, patch: IssuePatch): Promise<TrackerIssue> {

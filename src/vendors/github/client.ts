@@ -3,7 +3,7 @@ import { Octokit } from '@octokit/rest';
 import { readSecret } from '../../config/secret.js';
 import { basicAuthHeader } from '../../git/remote.js';
 import type { HttpFailure } from '../errors.js';
-import { type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
+import { bindRecover, type ClientCallOptions, type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
 
 /**
  * One authenticated GitHub REST client, shared by the GitHub tracker and forge. Auth is a token
@@ -53,10 +53,22 @@ export class GitHubClient {
     return this.opts.repo.split('/')[0]!;
   }
 
-  /** Runs one operation (possibly several requests) under the retry policy. */
-  call<T>(operation: string, fn: (octokit: Octokit) => Promise<T>): Promise<T> {
-    return withRetry('github', operation, this.opts.retry, classifyGitHubError, async () =>
-      fn(await this.octokit()),
+  /**
+   * Runs one operation (possibly several requests) under the retry policy; a create passes
+   * `recover` to find what an earlier try made instead of making it twice.
+   */
+  call<T>(
+    operation: string,
+    fn: (octokit: Octokit) => Promise<T>,
+    options: ClientCallOptions<Octokit, T> = {},
+  ): Promise<T> {
+    return withRetry(
+      'github',
+      operation,
+      this.opts.retry,
+      classifyGitHubError,
+      async () => fn(await this.octokit()),
+      bindRecover(() => this.octokit(), options),
     );
   }
 

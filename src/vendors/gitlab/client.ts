@@ -2,7 +2,7 @@ import { createRequesterFn } from '@gitbeaker/requester-utils';
 import { Gitlab } from '@gitbeaker/rest';
 import { basicAuthHeader } from '../../git/remote.js';
 import type { HttpFailure } from '../errors.js';
-import { type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
+import { bindRecover, type ClientCallOptions, type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
 
 /**
  * One authenticated GitLab REST client (`@gitbeaker/rest`), shared by the GitLab tracker and
@@ -89,8 +89,20 @@ export class GitLabClient {
     this.api = new Gitlab({ host: opts.url, token: opts.token, requesterFn: singleShotRequester });
   }
 
-  call<T>(operation: string, fn: (api: GitLabApi) => Promise<T>): Promise<T> {
-    return withRetry('gitlab', operation, this.opts.retry, classifyGitLabError, () => fn(this.api));
+  /** Runs one operation under the retry policy; a create passes `recover` (see `withRetry`). */
+  call<T>(
+    operation: string,
+    fn: (api: GitLabApi) => Promise<T>,
+    options: ClientCallOptions<GitLabApi, T> = {},
+  ): Promise<T> {
+    return withRetry(
+      'gitlab',
+      operation,
+      this.opts.retry,
+      classifyGitLabError,
+      () => fn(this.api),
+      bindRecover(() => this.api, options),
+    );
   }
 
   /** git over HTTPS with a token: user `oauth2` and the token, as GitLab documents. */

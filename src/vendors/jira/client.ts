@@ -1,6 +1,6 @@
 import { Version3Client } from 'jira.js/version3';
 import type { HttpFailure } from '../errors.js';
-import { type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
+import { bindRecover, type ClientCallOptions, type RetryPolicy, retryAfterMs, withRetry } from '../retry.js';
 
 /**
  * One authenticated Jira REST v3 client (`jira.js` 5; version 6 needs Node 22). jira.js itself
@@ -36,8 +36,20 @@ export class JiraClient {
     return this.opts.url;
   }
 
-  call<T>(operation: string, fn: (api: Version3Client) => Promise<T>): Promise<T> {
-    return withRetry('jira', operation, this.opts.retry, classifyJiraError, () => fn(this.api));
+  /** Runs one operation under the retry policy; a create passes `recover` (see `withRetry`). */
+  call<T>(
+    operation: string,
+    fn: (api: Version3Client) => Promise<T>,
+    options: ClientCallOptions<Version3Client, T> = {},
+  ): Promise<T> {
+    return withRetry(
+      'jira',
+      operation,
+      this.opts.retry,
+      classifyJiraError,
+      () => fn(this.api),
+      bindRecover(() => this.api, options),
+    );
   }
 }
 

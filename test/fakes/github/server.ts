@@ -75,9 +75,11 @@ export interface GitHubFakeOptions {
 }
 
 const DOCS = 'https://docs.github.com/rest';
-let clock = Date.parse('2025-01-01T00:00:00Z');
+// The vendor's clock: real time (Ferry compares creation times with its own), one second apart
+// at least, so that timestamps order events as they happened.
+let clock = 0;
 const now = () => {
-  clock += 1000;
+  clock = Math.max(clock + 1000, Date.now());
   return new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
 };
 
