@@ -8,6 +8,7 @@ import { checkTrigger, type TriggerStream } from '../policy/trigger.js';
 import { type Attempt, finishAttempt, recordStep, startAttempt, updateAttempt } from '../store/attempts.js';
 import { type JobContext, PermanentJobError, registerJobKind } from '../store/job-kinds.js';
 import { upsertLedger } from '../store/ledger.js';
+import type { Tx } from '../store/open.js';
 import { enqueue } from '../store/queue.js';
 import { upsertRequest } from '../store/requests.js';
 import type { BackportCommand, Tracker, TrackerEvent } from '../trackers/types.js';
@@ -67,7 +68,7 @@ export function wantsBackport(ev: TrackerEvent): boolean {
 }
 
 export async function enqueueBackport(
-  db: JobContext['store']['db'],
+  db: Tx,
   payload: BackportPayload,
   dedupKey: string | null,
 ): Promise<{ jobId: number; created: boolean }> {

@@ -1,6 +1,6 @@
 import { type Attempt, listAttempts } from '../store/attempts.js';
 import { builtinRequestStore, type StoredComment, type StoredRequest } from '../store/builtin-issues.js';
-import type { Store } from '../store/open.js';
+import type { Store, Tx } from '../store/open.js';
 import { listRequests } from '../store/requests.js';
 import { TrackerInputError } from '../trackers/types.js';
 import { enqueueBackport } from './backport-on-request.js';
@@ -40,18 +40,22 @@ export async function fileRequest(store: Store, input: NewBuiltinRequest): Promi
     fixVersions: [input.fixVersion],
     commitHashLines: input.commits,
   });
-  const { jobId } = await enqueueBackport(
-    store.db,
-    {
-      tracker: BUILTIN_TRACKER,
-      issue: issue.key,
-      command: null,
-      delivery_id: null,
-      actor: input.requestedBy ?? null,
-    },
-    `backport:builtin:${issue.key}:created`,
-  );
+  const jobId = await queueBuiltinBackport(store.db, issue.key, input.requestedBy ?? null);
   return { key: issue.key, job: jobId };
+}
+
+/**
+ * The built-in tracker has no webhooks: whoever creates a request on it (`ferry request add`,
+ * the API, CVE intake) queues the job a tracker's "created" webhook would have made, once per
+ * request (the job's de-duplication key).
+ */
+export async function queueBuiltinBackport(db: Tx, key: string, actor: string | null): Promise<number> {
+  const { jobId } = await enqueueBackport(
+    db,
+    { tracker: BUILTIN_TRACKER, issue: key, command: null, delivery_id: null, actor },
+    `backport:builtin:${key}:created`,
+  );
+  return jobId;
 }
 
 export interface RequestView extends StoredRequest {

@@ -6,7 +6,9 @@ import { sql } from 'drizzle-orm';
 import { builtinRequestStore, type StoredRequest } from '../../src/store/builtin-issues.js';
 import { getCursor, putCursor } from '../../src/store/cursors.js';
 import { openStore } from '../../src/store/open.js';
+import { listJobs } from '../../src/store/queue.js';
 import { listRequests } from '../../src/store/requests.js';
+import { BACKPORT_JOB } from '../../src/workflows/backport-on-request.js';
 import { inboxCursorKey } from '../../src/workflows/cve-intake.js';
 import { CONFIG, FIRST, ferry, importDir, mainFix, record, rejection } from '../helpers/cve-import.js';
 import { asDelivered, createInbox, PUBLIC_INBOX_SKIP } from '../helpers/public-inbox.js';
@@ -107,6 +109,19 @@ for (const backend of backends()) {
       vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
     });
 
+    // The built-in tracker has no webhooks: each new request got the backport job a tracker's
+    // "created" webhook would have made.
+    const backportJobs = () =>
+      inStore(db, async (s) =>
+        (await listJobs(s.db, { kind: BACKPORT_JOB }))
+          .map((j) => `${(j.payload as { issue: string }).issue} ${(j.payload as { actor: string }).actor}`)
+          .sort(),
+      );
+    assert.deepEqual(
+      await backportJobs(),
+      [1, 2, 3, 4, 5].map((n) => `REQ-${n} cve-intake`),
+    );
+
     // 2. The same mail again changes nothing: no request, no comment, not a field.
     const snapshot = async () =>
       inStore(db, async (s) => {
@@ -123,6 +138,7 @@ for (const backend of backends()) {
     assert.deepEqual([out2.created, out2.updated, out2.closed], [[], [], []]);
     assert.ok(out2.cves.every((c: { actions: unknown[] }) => c.actions.length === 0));
     assert.deepEqual(await snapshot(), before);
+    assert.equal((await backportJobs()).length, 5, 'and no second job');
     const human = await ferry(dir, db, ['cve', 'import', '--mbox', 'first.mbox']);
     assert.match(
       human.stdout,
