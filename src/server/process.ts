@@ -17,6 +17,7 @@ export interface ServiceProcessOptions {
   events?: EventRegistry;
   workerOptions?: ServiceOptions['workerOptions'];
   workDir?: string;
+  configDir?: string;
   /** Called once the service runs (the CLI prints its ready line here). */
   onReady?: (service: RunningService, store: Store) => void;
   /** Resolves to stop the service (default: SIGTERM or SIGINT). */
@@ -43,6 +44,7 @@ export async function runServiceProcess(o: ServiceProcessOptions): Promise<void>
       events: o.events,
       workerOptions: o.workerOptions,
       workDir: o.workDir,
+      configDir: o.configDir,
     });
   } catch (e) {
     await store.close();

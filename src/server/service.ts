@@ -30,6 +30,8 @@ export interface ServiceOptions {
   events?: EventRegistry;
   /** Where the workflows keep their files (mirrors); default `.ferry` in the current directory. */
   workDir?: string;
+  /** Where relative paths in the configuration start (its file's folder). */
+  configDir?: string;
   /** Tests and benchmarks tune the worker's timings. */
   workerOptions?: Partial<Pick<WorkerOptions, 'leaseMs' | 'pollMs' | 'reapEveryMs' | 'tickEveryMs' | 'id'>>;
 }
@@ -53,7 +55,12 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   const kinds = o.kinds ?? jobKinds;
   const registry = o.events ?? events;
   registerDeliveryJobKind(kinds, registry);
-  configureWorkflows({ config, env: o.env, dataDir: o.workDir ?? path.resolve('.ferry') });
+  configureWorkflows({
+    config,
+    env: o.env,
+    dataDir: o.workDir ?? path.resolve('.ferry'),
+    ...(o.configDir ? { configDir: o.configDir } : {}),
+  });
   const metrics = new ServiceMetrics(store);
 
   // Made before the worker, which lets the webhook writer go first.

@@ -5,5 +5,7 @@
  * import it, so a new workflow adds one line here.
  */
 import { registerBackportOnRequest } from './backport-on-request.js';
+import { registerCveImport } from './cve-import-job.js';
 
 registerBackportOnRequest();
+registerCveImport();

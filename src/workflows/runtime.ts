@@ -21,6 +21,8 @@ export interface WorkflowRuntime {
   env: NodeJS.ProcessEnv;
   /** Default place for mirrors: `<dataDir>/mirrors/<repository>.git`. */
   dataDir: string;
+  /** Where relative paths in the configuration start (its file's folder); default the working directory. */
+  configDir?: string;
   /** Tests shorten vendor retries. */
   retry?: Partial<RetryPolicy>;
 }

@@ -1,9 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { BadInputError } from '../../git/errors.js';
 import type { StreamDecision } from '../../sources/cve/affected.js';
-import { type MaintainerSection, parseMaintainers } from '../../sources/cve/maintainers.js';
 import {
   type CveAnnouncement,
   type NotAnAnnouncementError,
@@ -267,16 +266,7 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
   // The streams are checked (the tracker name was, with the schema) before anything is read or written.
   intake.cveStreams(config);
 
-  let maintainers: MaintainerSection[] | undefined;
-  if (config.cve.maintainers) {
-    const file = fromConfig(config.cve.maintainers);
-    const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError(
-        `cannot read the MAINTAINERS file ${file} named by cve.maintainers (${e.code ?? e.message})`,
-      );
-    });
-    maintainers = parseMaintainers(text);
-  }
+  const maintainers = await intake.loadMaintainers(config, loaded.dir);
 
   // An mbox is read before the store is opened: a missing file costs no database connection.
   let messages: RawMessage[] = mbox

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { intOption, serviceConfig, storeOptions, workDirOf } from '../service-target.js';
@@ -33,7 +34,7 @@ const command: Command = {
         'ferry worker needs DATABASE_URL=postgres://...; the embedded store is run by ferry serve alone',
       );
     }
-    const { config } = await serviceConfig(io, args);
+    const { config, file } = await serviceConfig(io, args);
     const concurrency = intOption(args, 'concurrency', 1, 64);
     if (concurrency !== undefined) config.server.worker.concurrency = concurrency;
     const store = storeOptions(io, args);
@@ -44,6 +45,7 @@ const command: Command = {
       config,
       store,
       workDir: workDirOf(io, args),
+      configDir: file ? path.dirname(file) : io.cwd,
       env: io.env,
       log,
       onReady(service, s) {
