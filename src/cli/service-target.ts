@@ -13,14 +13,14 @@ import { stringOpt, UsageError } from './command.js';
 export async function serviceConfig(
   io: CliIO,
   args: ParsedArgs,
-): Promise<{ config: FerryConfig; file?: string }> {
+): Promise<{ config: FerryConfig; file?: string; dir: string }> {
   const given = stringOpt(args.values.config);
   const file = path.resolve(io.cwd, given ?? 'ferry.yaml');
   if (given === undefined && !existsSync(file)) {
     const { defaultConfig } = await import('../config/load.js');
-    return { config: defaultConfig() };
+    return { config: defaultConfig(), dir: io.cwd };
   }
-  return { config: loadConfig(file).config, file };
+  return { config: loadConfig(file).config, file, dir: path.dirname(file) };
 }
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded store in `--data` (default `.ferry`). */

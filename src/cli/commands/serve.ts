@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from '../command.js';
 import { EXIT, stringOpt } from '../command.js';
 import { intOption, serviceConfig, storeOptions, workDirOf } from '../service-target.js';
@@ -38,7 +37,7 @@ const command: Command = {
     json: { type: 'boolean' },
   },
   async run(args, io) {
-    const { config, file } = await serviceConfig(io, args);
+    const { config, dir } = await serviceConfig(io, args);
     const store = storeOptions(io, args);
     const port = intOption(args, 'port', 0, 65535) ?? config.server.port;
     const host = stringOpt(args.values.host) ?? config.server.host;
@@ -49,7 +48,7 @@ const command: Command = {
       config,
       store,
       workDir: workDirOf(io, args),
-      configDir: file ? path.dirname(file) : io.cwd,
+      configDir: dir,
       env: io.env,
       log,
       http: { port, host },

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { intOption, serviceConfig, storeOptions, workDirOf } from '../service-target.js';
@@ -34,7 +33,7 @@ const command: Command = {
         'ferry worker needs DATABASE_URL=postgres://...; the embedded store is run by ferry serve alone',
       );
     }
-    const { config, file } = await serviceConfig(io, args);
+    const { config, dir } = await serviceConfig(io, args);
     const concurrency = intOption(args, 'concurrency', 1, 64);
     if (concurrency !== undefined) config.server.worker.concurrency = concurrency;
     const store = storeOptions(io, args);
@@ -45,7 +44,7 @@ const command: Command = {
       config,
       store,
       workDir: workDirOf(io, args),
-      configDir: file ? path.dirname(file) : io.cwd,
+      configDir: dir,
       env: io.env,
       log,
       onReady(service, s) {
