@@ -35,9 +35,10 @@ const SECRET = 'e2e-jira-webhook-secret';
 
 // biome-ignore lint/suspicious/noExplicitAny: the webhook payload, as Jira documents it
 type Json = any;
-const FIXTURE: Json = JSON.parse(
-  readFileSync(new URL('../fixtures/jira/issue-updated.json', import.meta.url), 'utf8'),
-);
+const fixture = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../fixtures/jira/${name}`, import.meta.url), 'utf8'));
+const FIXTURE: Json = fixture('issue-updated.json');
+const COMMENT_FIXTURE: Json = fixture('comment-created.json');
 
 interface World extends FlowService {
   jira: JiraFake;
@@ -138,6 +139,17 @@ function hashesUpdated(rec: JiraIssueRec, hashes: string[]): Json {
   }));
   p.issue.fields[FIELD] = hashes.join('\n');
   p.changelog.items[0].toString = hashes.join('\n');
+  return p;
+}
+
+/** The fixture's `comment_created`: a person's comment on the seeded issue. */
+function commented(rec: JiraIssueRec, body: string): Json {
+  const p = structuredClone(COMMENT_FIXTURE);
+  p.issue.id = String(rec.id);
+  p.issue.key = rec.key;
+  p.issue.self = `${COMMENT_FIXTURE.issue.self.replace(/\d+$/, '')}${rec.id}`;
+  p.issue.fields.summary = rec.summary;
+  p.comment.body = body;
   return p;
 }
 
@@ -288,6 +300,27 @@ for (const backend of backends()) {
         attempts.find((a) => a.state === 'rejected')!.reason ?? '',
         /a merge request is already linked to the issue/,
       );
+      assertNoViolations(w);
+    });
+
+    test('a /backport comment on the issue: the hashes and stream it names, a draft MR', async () => {
+      const w = await world(backend);
+      const fixA = w.setup.requests[0]!.fix;
+      // the Commit Hashes field is empty: the command alone asks for the backport
+      const rec = seedIssue(w, { fixVersion: '2.0', hashes: [] });
+      const res = await w.deliver(commented(rec, `Also needed:\n/backport ${fixA.slice(0, 12)} to 2.0`));
+      const answer = (await res.json()) as { job: number | null };
+      assert.equal(res.status, 202, JSON.stringify(answer));
+      assert.notEqual(answer.job, null, `the delivery made a job: ${JSON.stringify(answer)}`);
+      await waitForJobs(w.store);
+      const [attempt] = await attemptsOf(w.store);
+      assert.equal(attempt?.state, 'opened', attempt?.reason ?? '');
+      assert.deepEqual(
+        mrs(w).map((m) => [m.source_branch, m.target_branch]),
+        [[`ferry/${rec.key}-2.0`, 'stable/2.0']],
+      );
+      assert.deepEqual(w.jira.issue(rec.key).labels, ['CVE-2024-26581', 'ferry-backport-success']);
+      assert.equal(comments(w, rec.key).length, 1);
       assertNoViolations(w);
     });
   });
