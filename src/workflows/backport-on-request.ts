@@ -23,6 +23,7 @@ import {
   successComment,
 } from './backport-report.js';
 import { checkCommits } from './check.js';
+import { TRACKER_EVENTS } from './default-classifiers.js';
 import { onEvent, type WebhookSourceName } from './events.js';
 import {
   forgeFor,
@@ -418,13 +419,7 @@ export function registerBackportOnRequest(): void {
     lockKey: (p) => `issue:${p.tracker}:${p.issue}`,
   });
   for (const source of ['github', 'gitlab', 'jira'] as const) {
-    const events =
-      source === 'github'
-        ? ['issues', 'issue_comment']
-        : source === 'gitlab'
-          ? ['Issue Hook', 'Note Hook']
-          : ['jira:issue_updated', 'jira:issue_created'];
-    for (const event of events)
+    for (const event of TRACKER_EVENTS[source])
       onEvent(source, event, (ctx, received) =>
         onTrackerWebhook(ctx, source, received.delivery.headers, received.body, received.delivery.id),
       );

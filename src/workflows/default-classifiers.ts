@@ -15,12 +15,22 @@ const byBodyField =
   };
 
 /**
+ * The tracker events where backport requests are made: issue changes, and comments (which may
+ * carry `/backport` commands). The backport workflow subscribes to exactly these.
+ */
+export const TRACKER_EVENTS = {
+  github: ['issues', 'issue_comment'],
+  gitlab: ['Issue Hook', 'Note Hook'],
+  jira: ['jira:issue_updated', 'jira:issue_created', 'comment_created'],
+} as const satisfies Partial<Record<WebhookSourceName, readonly string[]>>;
+
+/**
  * The events Ferry reacts to out of the box: issue changes and comments (where backport
  * requests are made), and Gerrit merges and comments.
  */
 export const DEFAULT_CLASSIFIERS: Record<WebhookSourceName, EventClassifier> = {
-  github: byHeader('x-github-event', ['issues', 'issue_comment']),
-  gitlab: byHeader('x-gitlab-event', ['Issue Hook', 'Note Hook']),
-  jira: byBodyField('webhookEvent', ['jira:issue_updated', 'jira:issue_created']),
+  github: byHeader('x-github-event', TRACKER_EVENTS.github),
+  gitlab: byHeader('x-gitlab-event', TRACKER_EVENTS.gitlab),
+  jira: byBodyField('webhookEvent', TRACKER_EVENTS.jira),
   gerrit: byBodyField('type', ['change-merged', 'comment-added']),
 };

@@ -31,3 +31,18 @@ export function githubHeaders(
     'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
   };
 }
+
+/**
+ * Headers of a Jira Cloud delivery of `body` from an admin webhook with a secret: HMAC-SHA256
+ * of the raw body in `X-Hub-Signature` (`sha256=<hex>`), and `X-Atlassian-Webhook-Identifier`,
+ * which Jira keeps the same when it retries a delivery.
+ */
+export function jiraHeaders(body: string, secret: string, id: string = randomUUID()): Record<string, string> {
+  return {
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'Atlassian Webhook HTTP Client',
+    'x-atlassian-webhook-flow': 'Primary',
+    'x-atlassian-webhook-identifier': id,
+    'x-hub-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  };
+}

@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { ferryConfig } from '../../src/config/schema.js';
-import { createLogger } from '../../src/server/log.js';
-import { type RunningService, startService } from '../../src/server/service.js';
-import { listAttempts } from '../../src/store/attempts.js';
 import { listLedger } from '../../src/store/ledger.js';
-import type { Store } from '../../src/store/open.js';
 import { listJobs } from '../../src/store/queue.js';
-import { buildDemo, type DemoSetup } from '../../src/workflows/demo.js';
-import '../../src/workflows/registered.js';
 import { GitHubFake } from '../fakes/github/server.js';
 import { problemsAddedByEdit, webhookExample } from '../fakes/github/webhooks.js';
-import { FixtureRepo, tempDir } from '../helpers/git-fixture.js';
-import { backends, testStore } from '../helpers/store.js';
+import {
+  attemptsOf as attemptsOfStore,
+  FAST_RETRY,
+  type FlowService,
+  startFlowService,
+  waitForJobs,
+} from '../helpers/flow-service.js';
+import { FixtureRepo } from '../helpers/git-fixture.js';
+import { backends } from '../helpers/store.js';
 import { githubHeaders } from '../helpers/webhooks.js';
 
 /**
@@ -27,13 +26,9 @@ import { githubHeaders } from '../helpers/webhooks.js';
 const REPO = 'acme/product';
 const TOKEN = 'ghp_e2e_token';
 const SECRET = 'e2e-webhook-secret';
-const FAST_RETRY = { attempts: 3, base_delay_ms: 5, max_delay_ms: 20, max_wait_ms: 2_000 };
 
-interface World {
-  setup: DemoSetup;
+interface World extends FlowService {
   fake: GitHubFake;
-  store: Store;
-  service: RunningService;
   deliver(event: string, payload: unknown, id?: string): Promise<Response>;
   waitForJobs(): Promise<void>;
 }
@@ -51,72 +46,49 @@ async function world(
   backend: 'pglite' | 'postgres',
   edit: (cfg: Record<string, unknown>) => void = () => {},
 ): Promise<World> {
-  const dir = tempDir('ferry-e2e-');
-  const setup = await buildDemo({ dir, progress: () => {} });
   const fake = await new GitHubFake({ token: TOKEN }).start();
-  fake.addRepo(REPO, setup.downstream);
-  const raw: Record<string, unknown> = {
-    ...JSON.parse(JSON.stringify(setup.config)),
-    trackers: {
-      gh: {
-        kind: 'github',
-        api_url: fake.url,
-        repo: REPO,
-        auth: { kind: 'token', token_env: 'GH_TOKEN' },
-        retry: FAST_RETRY,
-      },
+  const flow = await startFlowService(backend, {
+    before: async (setup) => {
+      fake.addRepo(REPO, setup.downstream);
     },
-    forges: {
-      gh: {
-        kind: 'github',
-        api_url: fake.url,
-        repo: REPO,
-        auth: { kind: 'token', token_env: 'GH_TOKEN' },
-        push_url: setup.downstream,
-        repository: 'downstream',
-        retry: FAST_RETRY,
+    config: (setup) => ({
+      trackers: {
+        gh: {
+          kind: 'github',
+          api_url: fake.url,
+          repo: REPO,
+          auth: { kind: 'token', token_env: 'GH_TOKEN' },
+          retry: FAST_RETRY,
+        },
       },
-    },
-    server: { webhooks: { github: { secret_env: 'GH_SECRET' } }, worker: { lease_seconds: 5 } },
-  };
-  edit(raw);
-  const config = ferryConfig.parse(raw);
-  const store = await testStore(backend);
-  const service = await startService({
-    config,
-    store,
-    env: { ...process.env, GH_TOKEN: TOKEN, GH_SECRET: SECRET },
-    log: createLogger({ level: 'silent' }),
-    http: { port: 0, host: '127.0.0.1' },
-    worker: true,
-    workDir: path.join(dir, '.ferry'),
-    workerOptions: { pollMs: 20 },
+      forges: {
+        gh: {
+          kind: 'github',
+          api_url: fake.url,
+          repo: REPO,
+          auth: { kind: 'token', token_env: 'GH_TOKEN' },
+          push_url: setup.downstream,
+          repository: 'downstream',
+          retry: FAST_RETRY,
+        },
+      },
+      server: { webhooks: { github: { secret_env: 'GH_SECRET' } }, worker: { lease_seconds: 5 } },
+    }),
+    edit,
+    env: { GH_TOKEN: TOKEN, GH_SECRET: SECRET },
   });
   const w: World = {
-    setup,
+    ...flow,
     fake,
-    store,
-    service,
     deliver: (event, payload, id) => {
       const body = JSON.stringify(payload);
-      return fetch(`${service.url}/webhooks/github`, {
+      return fetch(`${flow.service.url}/webhooks/github`, {
         method: 'POST',
         headers: githubHeaders(event, body, SECRET, id as ReturnType<typeof crypto.randomUUID> | undefined),
         body,
       });
     },
-    async waitForJobs() {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const jobs = await listJobs(store.db, { limit: 1000 });
-        if (jobs.length > 0 && jobs.every((j) => j.state === 'done' || j.state === 'dead')) return;
-        if (Date.now() > deadline)
-          throw new Error(
-            `jobs did not end: ${JSON.stringify(jobs.map((j) => [j.kind, j.state, j.lastError]))}`,
-          );
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    waitForJobs: () => waitForJobs(flow.store),
   };
   open.push(w);
   return w;
@@ -149,7 +121,7 @@ async function fileIssue(w: World, o: { fixVersion: string; hashes: string[]; la
 }
 
 async function attemptsOf(w: World) {
-  return listAttempts(w.store.db, {});
+  return attemptsOfStore(w.store);
 }
 
 /** GitHub issues get two comments from Ferry: the link to the PR, and the report; each once. */
