@@ -9,7 +9,7 @@ import {
   parseAnnouncements,
 } from '../../sources/cve/parse.js';
 import type { CveRequestAction } from '../../sources/cve/plan-requests.js';
-import { EMPTY_CURSOR, type InboxCursor, readInbox } from '../../sources/cve/read-inbox.js';
+import type { InboxCursor } from '../../sources/cve/read-inbox.js';
 import { readMboxFile, readMboxPaths } from '../../sources/cve/read-mbox.js';
 import type { MessageOrigin, RawMessage } from '../../sources/mail/raw-message.js';
 import type { Store } from '../../store/open.js';
@@ -266,7 +266,11 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
   // The streams are checked (the tracker name was, with the schema) before anything is read or written.
   intake.cveStreams(config);
 
-  const maintainers = await intake.loadMaintainers(config, loaded.dir);
+  const base = await intake.configuredIntake(config, loaded.dir, (key, why) =>
+    io.err(
+      `ferry cve import: no ladder for streams in repository '${key}' (${why}); deciding by versions only\n`,
+    ),
+  );
 
   // An mbox is read before the store is opened: a missing file costs no database connection.
   let messages: RawMessage[] = mbox
@@ -287,24 +291,6 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
         `no store in ${storeOptions(io, args).dataDir} yet: the dry run plans as if the tracker held no requests for these CVEs`,
       );
 
-    let cursor: InboxCursor | null = null;
-    if (inbox) {
-      const start =
-        args.values['from-start'] || !store ? EMPTY_CURSOR : await intake.loadInboxCursor(store.db, inbox);
-      const read = await readInbox(inbox, { cursor: start, limit });
-      messages = read.messages;
-      cursor = read.cursor;
-      if (read.rewritten.length)
-        io.err(
-          `ferry cve import: epochs ${read.rewritten.join(', ')} of ${inbox} were rewritten; read again from their start\n`,
-        );
-    }
-
-    const ladderFor = intake.configuredLadders(config, loaded.dir, (key, why) =>
-      io.err(
-        `ferry cve import: no ladder for streams in repository '${key}' (${why}); deciding by versions only\n`,
-      ),
-    );
     let done = 0;
     const apply =
       dryRun || !hooks
@@ -314,16 +300,30 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
             done++;
             return r;
           };
+    const options = {
+      ...base,
+      ...(hooks ? { existingRequests: hooks.existingRequests } : {}),
+      ...(apply ? { apply } : {}),
+    };
+    let cursor: InboxCursor | null = null;
     let result: Awaited<ReturnType<typeof intake.runCveIntake>>;
     try {
-      result = await intake.runCveIntake({
-        messages,
-        config,
-        maintainers,
-        ladderFor,
-        ...(hooks ? { existingRequests: hooks.existingRequests } : {}),
-        ...(apply ? { apply } : {}),
-      });
+      if (inbox) {
+        const run = await intake.runInboxIntake({
+          inbox,
+          ...(store ? { db: store.db } : {}),
+          fromStart: Boolean(args.values['from-start']),
+          limit,
+          // Only a run that carried its actions out may move the cursor; a dry run leaves it.
+          save: !dryRun,
+          onRewritten: (epochs) =>
+            io.err(
+              `ferry cve import: epochs ${epochs.join(', ')} of ${inbox} were rewritten; read again from their start\n`,
+            ),
+          intake: options,
+        });
+        ({ messages, cursor, result } = run);
+      } else result = await intake.runCveIntake({ ...options, messages });
     } catch (e) {
       if (apply)
         io.err(
@@ -331,8 +331,6 @@ async function runImport(args: ParsedArgs, io: CliIO): Promise<number> {
         );
       throw e;
     }
-    // Only now, with every action carried out, may the cursor move past these messages.
-    if (!dryRun && inbox && store && cursor) await intake.saveInboxCursor(store.db, inbox, cursor);
 
     const report: Record<'created' | 'updated' | 'closed', ActionReport[]> = {
       created: [],
