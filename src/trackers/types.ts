@@ -177,3 +177,15 @@ export class TrackerInputError extends Error {
     super(message);
   }
 }
+
+/**
+ * A `<PREFIX>-<n>` key (Jira's, Ferry's own requests) trimmed and upper-cased, or the one
+ * error saying what was expected: "<noun> 'x' <isNot> (expected <PREFIX>-<n>)".
+ */
+export function prefixedIssueKey(key: string, prefix: string, noun: string, isNot: string): string {
+  const k = key.trim().toUpperCase();
+  const digits = k.startsWith(`${prefix}-`) ? k.slice(prefix.length + 1) : '';
+  if (!/^\d+$/.test(digits))
+    throw new TrackerInputError(key, `${noun} '${key}' ${isNot} (expected ${prefix}-<n>)`);
+  return k;
+}

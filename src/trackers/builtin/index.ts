@@ -6,6 +6,7 @@ import {
   type IssueQuery,
   type IssueSummary,
   type NewIssue,
+  prefixedIssueKey,
   type Tracker,
   type TrackerComment,
   type TrackerEvent,
@@ -47,13 +48,7 @@ export class BuiltinTracker implements Tracker {
   }
 
   private key(key: string): string {
-    const k = key.trim().toUpperCase();
-    if (!new RegExp(`^${this.opts.keyPrefix}-\\d+$`).test(k))
-      throw new TrackerInputError(
-        key,
-        `request key '${key}' is not one of Ferry's requests (expected ${this.opts.keyPrefix}-<n>)`,
-      );
-    return k;
+    return prefixedIssueKey(key, this.opts.keyPrefix, 'request key', "is not one of Ferry's requests");
   }
 
   private async existing(key: string): Promise<StoredRequest> {

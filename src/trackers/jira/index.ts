@@ -10,6 +10,7 @@ import {
   type IssueQuery,
   type IssueSummary,
   type NewIssue,
+  prefixedIssueKey,
   type Tracker,
   type TrackerComment,
   type TrackerEvent,
@@ -54,13 +55,12 @@ export class JiraTracker implements Tracker {
   }
 
   private key(key: string): string {
-    const k = key.trim().toUpperCase();
-    if (!new RegExp(`^${this.opts.project}-\\d+$`).test(k))
-      throw new TrackerInputError(
-        key,
-        `issue key '${key}' is not an issue of Jira project ${this.opts.project} (expected ${this.opts.project}-<n>)`,
-      );
-    return k;
+    return prefixedIssueKey(
+      key,
+      this.opts.project,
+      'issue key',
+      `is not an issue of Jira project ${this.opts.project}`,
+    );
   }
 
   private get fieldList(): string[] {
